@@ -1,0 +1,403 @@
+#include "runtime/executor.h"
+
+#define EIGEN_USE_THREADS
+#include <unsupported/Eigen/CXX11/ThreadPool>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <set>
+#include <thread>
+
+namespace blockflow {
+
+bool RunResult::ok() const {
+  return std::all_of(blocks.begin(), blocks.end(),
+                     [](const auto& entry) { return entry.second.status == BlockStatus::Done; });
+}
+
+Diagnostics RunResult::failures() const {
+  Diagnostics list;
+  for (const auto& [id, outcome] : blocks)
+    if (outcome.status == BlockStatus::Failed) list.push_back({id, "", outcome.message});
+  return list;
+}
+
+const Tensor* RunResult::fetched_tensor(const PortRef& ref) const {
+  for (const auto& [fetch, tensor] : fetched)
+    if (fetch == ref) return &tensor;
+  return nullptr;
+}
+
+Executor::Executor(int threads)
+    : threads_(threads > 0 ? threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))) {
+  if (threads_ > 1) pool_ = std::make_unique<Eigen::ThreadPool>(threads_);
+}
+
+Executor::~Executor() = default;
+
+std::optional<Tensor> Executor::kept_output(const PortRef& ref) const {
+  std::lock_guard lock(kept_mutex_);
+  auto it = kept_.find(ref.block);
+  if (it == kept_.end()) return std::nullopt;
+  auto out = it->second.outputs.find(ref.port);
+  if (out == it->second.outputs.end()) return std::nullopt;
+  return out->second;
+}
+
+void Executor::forget_results() {
+  std::lock_guard lock(kept_mutex_);
+  kept_.clear();
+}
+
+void Executor::parallel_for(std::int64_t total, std::int64_t min_chunk,
+                            const std::function<void(std::int64_t, std::int64_t)>& body) {
+  if (total <= 0) return;
+  min_chunk = std::max<std::int64_t>(1, min_chunk);
+  const std::int64_t max_chunks = std::max<std::int64_t>(1, total / min_chunk);
+  const std::int64_t chunks = std::min<std::int64_t>(max_chunks, static_cast<std::int64_t>(threads_) * 4);
+  if (!pool_ || chunks <= 1) {
+    body(0, total);
+    return;
+  }
+  // Chunks are claimed through a counter; helpers that arrive after all are claimed just leave.
+  struct Shared {
+    std::atomic<std::int64_t> next{0};
+    std::atomic<std::int64_t> finished{0};
+    std::mutex mutex;
+    std::condition_variable done;
+    std::exception_ptr error;
+  };
+  auto shared = std::make_shared<Shared>();
+  auto work = [shared, total, chunks, &body] {
+    for (;;) {
+      const std::int64_t chunk = shared->next.fetch_add(1);
+      if (chunk >= chunks) return;
+      try {
+        body(total * chunk / chunks, total * (chunk + 1) / chunks);
+      } catch (...) {
+        std::lock_guard lock(shared->mutex);
+        if (!shared->error) shared->error = std::current_exception();
+      }
+      if (shared->finished.fetch_add(1) + 1 == chunks) {
+        std::lock_guard lock(shared->mutex);
+        shared->done.notify_all();
+      }
+    }
+  };
+  const int helpers = static_cast<int>(std::min<std::int64_t>(chunks - 1, threads_ - 1));
+  for (int i = 0; i < helpers; ++i) pool_->Schedule(work);
+  work();
+  std::unique_lock lock(shared->mutex);
+  shared->done.wait(lock, [&] { return shared->finished.load() == chunks; });
+  if (shared->error) std::rethrow_exception(shared->error);
+}
+
+// One run of one graph: bookkeeping of what runs, what is reused, and what may be released.
+class GraphRun {
+ public:
+  GraphRun(Executor& executor, const CompiledGraph& graph, const RunOptions& options)
+      : executor_(executor), graph_(graph), options_(options), nodes_(graph.nodes.size()) {}
+
+  RunResult run() {
+    check_graph();
+    resolve_fetches();
+    compute_fingerprints();
+    plan();
+    check_feeds();
+    execute();
+    return collect();
+  }
+
+ private:
+  enum class Plan { NotNeeded, Reuse, Compute };
+  struct NodeState {
+    std::size_t fingerprint = 0;
+    Plan plan = Plan::NotNeeded;
+    int waiting_producers = 0;
+    int pending_consumers = 0;  // consumers that still have to run
+    bool fetched = false;
+    BlockOutcome outcome;
+    std::map<std::string, Tensor> outputs;
+  };
+
+  const CompiledNode& node(int i) const { return graph_.nodes[static_cast<std::size_t>(i)]; }
+  NodeState& state(int i) { return nodes_[static_cast<std::size_t>(i)]; }
+
+  void check_graph() {
+    for (const auto& n : graph_.nodes)
+      if (!n.inferred) throw Error("block '" + n.id + "' has validation problems; the page cannot run");
+  }
+
+  void resolve_fetches() {
+    fetches_ = options_.fetches.empty() ? graph_.default_fetches() : options_.fetches;
+    for (const auto& ref : fetches_) {
+      const CompiledNode* n = graph_.find(ref.block);
+      if (!n) throw Error("fetch " + ref.to_string() + ": no block '" + ref.block + "' on the page");
+      const PortSpec* port = n->spec->find_port(ref.port);
+      if (!port || !port->is_output())
+        throw Error("fetch " + ref.to_string() + ": block '" + ref.block + "' (" + n->spec->name +
+                    ") has no output port '" + ref.port + "'");
+      state(graph_.index.at(ref.block)).fetched = true;
+    }
+  }
+
+  static std::size_t hash_tensor(const Tensor& t) {
+    std::string bytes(static_cast<const char*>(t.raw_data()), static_cast<std::size_t>(t.byte_size()));
+    return std::hash<std::string>{}(bytes) ^ std::hash<std::string>{}(dims_to_string(t.dims())) ^
+           static_cast<std::size_t>(t.dtype());
+  }
+
+  void compute_fingerprints() {
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      const auto& n = graph_.nodes[i];
+      std::string key = n.spec->name + "\n" + n.values_text + "\n" + graph_.env.base_dir;
+      for (const auto& input : n.inputs)
+        key += "\n" + input.port + "<" + std::to_string(state(input.producer).fingerprint) + "." +
+               input.producer_port;
+      if (n.spec->takes_feed) {
+        auto feed = options_.feeds.find(n.id);
+        key += "\nfeed:" + (feed == options_.feeds.end() ? std::string("none")
+                                                         : std::to_string(hash_tensor(feed->second)));
+      }
+      nodes_[i].fingerprint = std::hash<std::string>{}(key);
+    }
+  }
+
+  bool can_reuse(int i) {
+    std::lock_guard lock(executor_.kept_mutex_);
+    auto it = executor_.kept_.find(node(i).id);
+    if (it == executor_.kept_.end() || it->second.fingerprint != state(i).fingerprint) return false;
+    for (const auto& [port, info] : node(i).outputs)
+      if (!it->second.outputs.count(port)) return false;
+    state(i).outputs = it->second.outputs;
+    return true;
+  }
+
+  // Walks back from the fetches: a block is computed unless an earlier result is still valid.
+  void plan() {
+    std::vector<bool> needed(graph_.nodes.size(), false);
+    for (const auto& ref : fetches_) needed[static_cast<std::size_t>(graph_.index.at(ref.block))] = true;
+    for (int i = static_cast<int>(graph_.nodes.size()) - 1; i >= 0; --i) {
+      if (!needed[static_cast<std::size_t>(i)]) continue;
+      if (can_reuse(i)) {
+        state(i).plan = Plan::Reuse;
+        continue;
+      }
+      state(i).plan = Plan::Compute;
+      for (const auto& input : node(i).inputs) needed[static_cast<std::size_t>(input.producer)] = true;
+    }
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      if (nodes_[i].plan != Plan::Compute) continue;
+      std::set<int> producers;
+      for (const auto& input : graph_.nodes[i].inputs) producers.insert(input.producer);
+      for (int p : producers) {
+        ++state(p).pending_consumers;
+        // A reused producer's result is there already: nothing to wait for.
+        if (state(p).plan == Plan::Compute) ++nodes_[i].waiting_producers;
+      }
+    }
+  }
+
+  void check_feeds() {
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      const auto& n = graph_.nodes[i];
+      if (!n.spec->takes_feed || nodes_[i].plan != Plan::Compute) continue;
+      if (!options_.feeds.count(n.id))
+        throw Error("block '" + n.id + "' (Placeholder) needs a feed, and none was given");
+    }
+    for (const auto& [id, tensor] : options_.feeds) {
+      const CompiledNode* n = graph_.find(id);
+      if (!n || !n->spec->takes_feed)
+        throw Error("a feed names block '" + id + "', which is not a Placeholder on the page");
+    }
+  }
+
+  void notify(int i, BlockStatus status) {
+    auto& outcome = state(i).outcome;
+    outcome.status = status;
+    if (options_.observer)
+      options_.observer->on_block_event({node(i).id, status, outcome.seconds, outcome.reused, outcome.message});
+  }
+
+  void execute() {
+    std::vector<int> ready;
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      auto& s = nodes_[i];
+      if (s.plan == Plan::Reuse) {
+        s.outcome.reused = true;
+        notify(static_cast<int>(i), BlockStatus::Done);
+      } else if (s.plan == Plan::Compute) {
+        ++unresolved_;
+        notify(static_cast<int>(i), BlockStatus::Pending);
+        if (s.waiting_producers == 0) ready.push_back(static_cast<int>(i));
+      }
+    }
+    if (!executor_.pool_) {
+      std::deque<int> queue(ready.begin(), ready.end());
+      while (!queue.empty()) {
+        const int i = queue.front();
+        queue.pop_front();
+        for (int next : process(i)) queue.push_back(next);
+      }
+      return;
+    }
+    for (int i : ready) schedule(i);
+    std::unique_lock lock(mutex_);
+    all_done_.wait(lock, [&] { return unresolved_ == 0; });
+  }
+
+  void schedule(int i) {
+    executor_.pool_->Schedule([this, i] {
+      for (int next : process(i)) schedule(next);
+    });
+  }
+
+  // Runs (or skips) one block, then returns the consumers that became ready.
+  std::vector<int> process(int i) {
+    const std::string upstream_problem = failed_producer(i);
+    if (options_.cancel && options_.cancel->cancelled()) {
+      state(i).outcome.message = "run cancelled";
+      notify(i, BlockStatus::Skipped);
+    } else if (!upstream_problem.empty()) {
+      state(i).outcome.message = upstream_problem;
+      notify(i, BlockStatus::Skipped);
+    } else {
+      run_kernel(i);
+    }
+    return finish(i);
+  }
+
+  std::string failed_producer(int i) {
+    std::lock_guard lock(mutex_);
+    for (const auto& input : node(i).inputs) {
+      const auto& outcome = state(input.producer).outcome;
+      if (outcome.status == BlockStatus::Failed)
+        return "upstream block '" + node(input.producer).id + "' failed";
+      if (outcome.status == BlockStatus::Skipped)
+        return "upstream block '" + node(input.producer).id + "' was skipped";
+    }
+    return {};
+  }
+
+  void run_kernel(int i) {
+    const auto& n = node(i);
+    std::map<std::string, Tensor> inputs;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& input : n.inputs) inputs[input.port] = state(input.producer).outputs.at(input.producer_port);
+    }
+    notify(i, BlockStatus::Running);
+    auto feed = options_.feeds.find(n.id);
+    std::function<bool()> cancelled = [this] { return options_.cancel && options_.cancel->cancelled(); };
+    KernelContext context(
+        n.values, graph_.env, std::move(inputs), feed == options_.feeds.end() ? nullptr : &feed->second,
+        [this](std::int64_t total, std::int64_t chunk, const std::function<void(std::int64_t, std::int64_t)>& body) {
+          executor_.parallel_for(total, chunk, body);
+        },
+        cancelled);
+    const auto start = std::chrono::steady_clock::now();
+    BlockStatus status = BlockStatus::Done;
+    std::string message;
+    try {
+      n.spec->kernel(context);
+      check_outputs(n, context.outputs());
+    } catch (const CancelledError& e) {
+      status = BlockStatus::Skipped;
+      message = e.what();
+    } catch (const PortError& e) {
+      status = BlockStatus::Failed;
+      message = "port '" + e.port() + "': " + e.what();
+    } catch (const std::exception& e) {
+      status = BlockStatus::Failed;
+      message = e.what();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    {
+      std::lock_guard lock(mutex_);
+      state(i).outputs = status == BlockStatus::Done ? std::move(context.outputs()) : std::map<std::string, Tensor>{};
+      state(i).outcome.seconds = seconds;
+      state(i).outcome.message = message;
+    }
+    notify(i, status);
+  }
+
+  // A kernel must produce what inference promised; a mismatch is a bug worth reporting clearly.
+  static void check_outputs(const CompiledNode& n, const std::map<std::string, Tensor>& outputs) {
+    for (const auto& [port, info] : n.outputs) {
+      auto it = outputs.find(port);
+      if (it == outputs.end()) throw PortError(port, "the kernel produced no tensor");
+      if (it->second.dtype() != info.dtype || !info.shape.accepts(it->second.dims()))
+        throw PortError(port, "the kernel produced " + std::string(dtype_name(it->second.dtype())) + " " +
+                                  dims_to_string(it->second.dims()) + ", but inference promised " +
+                                  info.to_string());
+    }
+  }
+
+  std::vector<int> finish(int i) {
+    std::vector<int> ready;
+    std::lock_guard lock(mutex_);
+    std::set<int> producers;
+    for (const auto& input : node(i).inputs) producers.insert(input.producer);
+    for (int p : producers) {
+      if (--state(p).pending_consumers == 0 && !state(p).fetched && !options_.keep_results)
+        state(p).outputs.clear();  // the last consumer is done: release the intermediate
+    }
+    for (int c : node(i).consumers) {
+      if (state(c).plan == Plan::Compute && --state(c).waiting_producers == 0) ready.push_back(c);
+    }
+    if (--unresolved_ == 0) all_done_.notify_all();
+    return ready;
+  }
+
+  RunResult collect() {
+    RunResult result;
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      const auto& s = nodes_[i];
+      if (s.plan == Plan::NotNeeded) continue;
+      result.blocks[graph_.nodes[i].id] = s.outcome;
+      if (s.plan == Plan::Compute && s.outcome.status == BlockStatus::Done) ++result.computed;
+      if (s.plan == Plan::Reuse) ++result.reused;
+    }
+    for (const auto& ref : fetches_) {
+      const int i = graph_.index.at(ref.block);
+      auto it = state(i).outputs.find(node(i).spec->storage_port(ref.port));
+      if (it != state(i).outputs.end()) result.fetched.emplace_back(ref, it->second);
+    }
+    remember_results();
+    return result;
+  }
+
+  // Keeps what this run holds for the next one; drops what an edit made stale.
+  void remember_results() {
+    std::lock_guard lock(executor_.kept_mutex_);
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      const auto& s = nodes_[i];
+      const auto& id = graph_.nodes[i].id;
+      auto it = executor_.kept_.find(id);
+      if (it != executor_.kept_.end() && it->second.fingerprint != s.fingerprint) executor_.kept_.erase(it);
+      if (s.outcome.status == BlockStatus::Done && !s.outputs.empty() && s.plan == Plan::Compute)
+        executor_.kept_[id] = {s.fingerprint, s.outputs};
+    }
+    for (auto it = executor_.kept_.begin(); it != executor_.kept_.end();) {
+      it = graph_.index.count(it->first) ? std::next(it) : executor_.kept_.erase(it);
+    }
+  }
+
+  Executor& executor_;
+  const CompiledGraph& graph_;
+  const RunOptions& options_;
+  std::vector<NodeState> nodes_;
+  std::vector<PortRef> fetches_;
+  std::mutex mutex_;
+  std::condition_variable all_done_;
+  int unresolved_ = 0;
+};
+
+RunResult Executor::run(const CompiledGraph& graph, const RunOptions& options) {
+  return GraphRun(*this, graph, options).run();
+}
+
+}  // namespace blockflow
