@@ -20,7 +20,8 @@ bool names_npy_file(const std::string& value) {
 
 std::filesystem::path resolve(const BlockEnvironment& env, const std::string& relative) {
   const std::filesystem::path path(relative);
-  return path.is_absolute() || env.base_dir.empty() ? path : std::filesystem::path(env.base_dir) / path;
+  const bool here = env.base_dir.empty() || env.base_dir == ".";
+  return path.is_absolute() || here ? path : std::filesystem::path(env.base_dir) / path;
 }
 
 std::optional<Dims> optional_shape(const BoundValues& values) {
