@@ -147,6 +147,11 @@ PageEditor* MainWindow::addEditor(PageEditor* editor) {
   connect(document.undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitles);
   connect(&document, &PageDocument::changed, this, [this, editor] {
     // After every edit: report the page's problems in the log (validation runs in the document).
+    QStringList problems;
+    for (const auto& d : editor->document().analysis().diagnostics) problems << QString::fromStdString(d.to_string());
+    for (const QString& problem : problems)
+      if (!editor->reportedProblems.contains(problem)) log("problem: " + problem);
+    editor->reportedProblems = problems;
     if (editor != currentEditor()) return;
     statusBar()->showMessage(editor->document().analysis().ok()
                                  ? "ok"
@@ -195,7 +200,10 @@ QString MainWindow::openPage(const QString& path) {
   addEditor(editor);
   editor->view()->fitToContents();
   rememberRecent(absolute);
-  for (const auto& d : editor->document().analysis().diagnostics) log("problem: " + QString::fromStdString(d.to_string()));
+  for (const auto& d : editor->document().analysis().diagnostics) {
+    editor->reportedProblems << QString::fromStdString(d.to_string());
+    log("problem: " + editor->reportedProblems.back());
+  }
   return {};
 }
 

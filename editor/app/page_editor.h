@@ -28,6 +28,8 @@ class PageEditor : public QWidget {
   void selectAll();
   // Where a recovery copy of this page is autosaved (empty until the first autosave).
   QString recoveryPath;
+  // Problems already reported in the log, so each new one is logged once.
+  QStringList reportedProblems;
 
  private:
   PageDocument document_;

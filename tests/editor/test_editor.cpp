@@ -241,6 +241,14 @@ class EditorTest : public QObject {
     QCOMPARE(editor->document().valueText("dw", "strides"), QString("1,2,2,1"));
     QVERIFY(window.properties()->editorFor("strides")->property("invalid").toBool());
     QVERIFY(window.logView()->toPlainText().contains("\"x\" is not an integer"));
+
+    // A page problem made by an edit outlines the block in red, with the message as tooltip and in the log.
+    select(editor, "const_2");
+    typeInto(window.properties(), "shape", "2,2,3,2");
+    typeInto(window.properties(), "value", "1");
+    const QString problem = "block 'dw' port 'filter': input and filter must have the same depth: 2 vs 3";
+    QCOMPARE(editor->scene()->blockItem("dw")->toolTip(), problem);
+    QVERIFY(window.logView()->toPlainText().contains("problem: " + problem));
   }
 
   void replacingALinkIsOneStep() {
