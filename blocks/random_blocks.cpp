@@ -62,14 +62,7 @@ class RandomSource {
   bool has_spare_ = false;
 };
 
-Dims random_shape(const BoundValues& values) {
-  const IntList& dims = values.int_list("shape");
-  for (auto d : dims)
-    if (d < 0) throw PortError("shape", "dimensions must be >= 0, got " + dims_to_string(dims));
-  if (dims.size() > static_cast<std::size_t>(kMaxRank))
-    throw PortError("shape", "rank " + std::to_string(dims.size()) + " exceeds the maximum " + std::to_string(kMaxRank));
-  return dims;
-}
+Dims random_shape(const BoundValues& values) { return shape_from_port("shape", values.int_list("shape"), false); }
 
 DType random_dtype(const BoundValues& values) {
   const DType dtype = values.dtype("dtype");

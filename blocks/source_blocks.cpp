@@ -5,6 +5,7 @@
 #include "blocks/port_builders.h"
 #include "runtime/tensor_literal.h"
 #include "src/io/npy.h"
+#include "src/io/page_files.h"
 
 namespace blockflow {
 
@@ -19,19 +20,16 @@ bool names_npy_file(const std::string& value) {
 }
 
 std::filesystem::path resolve(const BlockEnvironment& env, const std::string& relative) {
-  const std::filesystem::path path(relative);
-  const bool here = env.base_dir.empty() || env.base_dir == ".";
-  return path.is_absolute() || here ? path : std::filesystem::path(env.base_dir) / path;
+  try {
+    return resolve_page_file(env, relative);
+  } catch (const Error& e) {
+    throw PortError("value", e.what());
+  }
 }
 
 std::optional<Dims> optional_shape(const BoundValues& values) {
   if (!values.has("shape")) return std::nullopt;
-  const IntList& dims = values.int_list("shape");
-  for (auto d : dims)
-    if (d < 0) throw PortError("shape", "dimensions must be >= 0, got " + dims_to_string(dims));
-  if (dims.size() > static_cast<std::size_t>(kMaxRank))
-    throw PortError("shape", "rank " + std::to_string(dims.size()) + " exceeds the maximum " + std::to_string(kMaxRank));
-  return dims;
+  return shape_from_port("shape", values.int_list("shape"), false);
 }
 
 // The file's dtype must agree with the dtype port when both are given.
@@ -118,12 +116,7 @@ void register_const(BlockRegistry& registry) {
 
 PartialShape placeholder_shape(const BoundValues& values) {
   if (!values.has("shape")) return PartialShape::unknown();
-  const IntList& dims = values.int_list("shape");
-  for (auto d : dims)
-    if (d < -1) throw PortError("shape", "dimensions must be >= 0, or -1 for unknown, got " + dims_to_string(dims));
-  if (dims.size() > static_cast<std::size_t>(kMaxRank))
-    throw PortError("shape", "rank " + std::to_string(dims.size()) + " exceeds the maximum " + std::to_string(kMaxRank));
-  return PartialShape::of(dims);
+  return PartialShape::of(shape_from_port("shape", values.int_list("shape"), true));
 }
 
 void check_feed(const BoundValues& values, const Tensor& feed) {

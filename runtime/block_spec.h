@@ -42,6 +42,8 @@ class BoundValues {
 // Things a block may need from the host, e.g. where the page lives for relative file paths.
 struct BlockEnvironment {
   std::string base_dir;  // folder of the page; relative paths in values resolve against it
+  // Files outside base_dir (../, absolute paths, symlinks leading out) are refused unless allowed.
+  bool allow_outside_files = false;
 };
 
 class InferContext {

@@ -40,6 +40,7 @@ class GraphCompiler {
   CompileResult run() {
     auto compiled = std::make_shared<CompiledGraph>();
     compiled->env.base_dir = graph_.base_dir;
+    compiled->env.allow_outside_files = graph_.allow_outside_files;
     bind_blocks();
     check_feeds();
     bind_links();

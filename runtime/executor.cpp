@@ -119,6 +119,7 @@ class GraphRun {
     int waiting_producers = 0;
     int pending_consumers = 0;  // consumers that still have to run
     bool fetched = false;
+    std::int64_t bytes = 0;  // of the outputs this run holds for the block
     BlockOutcome outcome;
     std::map<std::string, Tensor> outputs;
   };
@@ -289,6 +290,15 @@ class GraphRun {
       std::lock_guard lock(mutex_);
       for (const auto& input : n.inputs) inputs[input.port] = state(input.producer).outputs.at(input.producer_port);
     }
+    const std::string over_limit = check_run_bytes(n);
+    if (!over_limit.empty()) {
+      {
+        std::lock_guard lock(mutex_);
+        state(i).outcome.message = over_limit;
+      }
+      notify(i, BlockStatus::Failed);
+      return;
+    }
     notify(i, BlockStatus::Running);
     auto feed = options_.feeds.find(n.id);
     std::function<bool()> cancelled = [this] { return options_.cancel && options_.cancel->cancelled(); };
@@ -317,11 +327,42 @@ class GraphRun {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     {
       std::lock_guard lock(mutex_);
+      if (status == BlockStatus::Done) {
+        const std::int64_t bytes = output_bytes(context.outputs());
+        if (live_bytes_ + bytes > options_.max_run_bytes) {
+          status = BlockStatus::Failed;
+          message = run_limit_message(live_bytes_ + bytes);
+        } else {
+          live_bytes_ += bytes;
+          state(i).bytes = bytes;
+          result_peak_bytes_ = std::max(result_peak_bytes_, live_bytes_);
+        }
+      }
       state(i).outputs = status == BlockStatus::Done ? std::move(context.outputs()) : std::map<std::string, Tensor>{};
       state(i).outcome.seconds = seconds;
       state(i).outcome.message = message;
     }
     notify(i, status);
+  }
+
+  static std::int64_t output_bytes(const std::map<std::string, Tensor>& outputs) {
+    std::int64_t total = 0;
+    for (const auto& [port, tensor] : outputs) total += tensor.byte_size();
+    return total;
+  }
+
+  std::string run_limit_message(std::int64_t bytes) const {
+    return "the run would hold " + format_bytes(bytes) + " of tensors, over the limit of " +
+           format_bytes(options_.max_run_bytes) + " per run";
+  }
+
+  // Refuses a block before it runs when the outputs inference promised cannot fit.
+  std::string check_run_bytes(const CompiledNode& n) {
+    std::int64_t promised = 0;
+    for (const auto& [port, info] : n.outputs)
+      if (info.shape.fully_known()) promised += checked_element_count(*info.shape.dims) * static_cast<std::int64_t>(dtype_size(info.dtype));
+    std::lock_guard lock(mutex_);
+    return live_bytes_ + promised > options_.max_run_bytes ? run_limit_message(live_bytes_ + promised) : std::string();
   }
 
   // A kernel must produce what inference promised; a mismatch is a bug worth reporting clearly.
@@ -342,8 +383,11 @@ class GraphRun {
     std::set<int> producers;
     for (const auto& input : node(i).inputs) producers.insert(input.producer);
     for (int p : producers) {
-      if (--state(p).pending_consumers == 0 && !state(p).fetched && !options_.keep_results)
+      if (--state(p).pending_consumers == 0 && !state(p).fetched && !options_.keep_results) {
         state(p).outputs.clear();  // the last consumer is done: release the intermediate
+        live_bytes_ -= state(p).bytes;
+        state(p).bytes = 0;
+      }
     }
     for (int c : node(i).consumers) {
       if (state(c).plan == Plan::Compute && --state(c).waiting_producers == 0) ready.push_back(c);
@@ -354,6 +398,7 @@ class GraphRun {
 
   RunResult collect() {
     RunResult result;
+    result.peak_bytes = result_peak_bytes_;
     for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
       const auto& s = nodes_[i];
       if (s.plan == Plan::NotNeeded) continue;
@@ -394,6 +439,8 @@ class GraphRun {
   std::mutex mutex_;
   std::condition_variable all_done_;
   int unresolved_ = 0;
+  std::int64_t live_bytes_ = 0;  // outputs this run holds now (guarded by mutex_)
+  std::int64_t result_peak_bytes_ = 0;
 };
 
 RunResult Executor::run(const CompiledGraph& graph, const RunOptions& options) {

@@ -24,6 +24,8 @@ struct RunOptions {
   // Keep every block's outputs after the run (the editor's result view and re-use). Otherwise
   // intermediates are released as soon as their consumers are done.
   bool keep_results = false;
+  // Cap on the bytes of tensors the run holds at once; a block that would pass it fails.
+  std::int64_t max_run_bytes = std::int64_t{16} << 30;
 };
 
 struct BlockOutcome {
@@ -38,6 +40,7 @@ struct RunResult {
   std::vector<std::pair<PortRef, Tensor>> fetched;  // in the order asked for
   int computed = 0;                                 // blocks whose kernel ran
   int reused = 0;                                   // blocks whose earlier result was reused
+  std::int64_t peak_bytes = 0;                      // most bytes of block outputs held at once
   bool ok() const;
   Diagnostics failures() const;  // one per failed block
   const Tensor* fetched_tensor(const PortRef& ref) const;

@@ -39,6 +39,7 @@ struct Graph {
   std::vector<BlockInstance> blocks;
   std::vector<Link> links;
   std::string base_dir;  // folder against which relative file paths in values resolve
+  bool allow_outside_files = false;  // see BlockEnvironment
 
   const BlockInstance* find_block(const std::string& id) const;
   BlockInstance* find_block(const std::string& id);

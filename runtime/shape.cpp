@@ -1,15 +1,24 @@
 #include "runtime/shape.h"
 
+#include <algorithm>
+#include <atomic>
 #include <limits>
 
 #include "runtime/error.h"
 
 namespace blockflow {
 
+namespace {
+std::atomic<int> g_max_rank{kMaxRank};
+}
+
+int max_tensor_rank() { return g_max_rank.load(); }
+void set_max_tensor_rank(int rank) { g_max_rank.store(std::clamp(rank, 0, kMaxRank)); }
+
 std::int64_t checked_element_count(const Dims& dims) {
-  if (dims.size() > static_cast<std::size_t>(kMaxRank)) {
+  if (dims.size() > static_cast<std::size_t>(max_tensor_rank())) {
     throw Error("rank " + std::to_string(dims.size()) + " exceeds the maximum rank " +
-                std::to_string(kMaxRank));
+                std::to_string(max_tensor_rank()));
   }
   std::int64_t count = 1;
   for (std::int64_t d : dims) {
@@ -20,6 +29,21 @@ std::int64_t checked_element_count(const Dims& dims) {
     count *= d;
   }
   return count;
+}
+
+Dims shape_from_port(const std::string& port, const Dims& dims, bool allow_unknown) {
+  const std::int64_t lowest = allow_unknown ? kUnknownDim : 0;
+  for (auto d : dims) {
+    if (d < lowest) {
+      throw PortError(port, std::string("dimensions must be >= 0") + (allow_unknown ? ", or -1 for unknown" : "") +
+                                ", got " + dims_to_string(dims));
+    }
+  }
+  if (dims.size() > static_cast<std::size_t>(max_tensor_rank())) {
+    throw PortError(port, "rank " + std::to_string(dims.size()) + " exceeds the maximum rank " +
+                              std::to_string(max_tensor_rank()));
+  }
+  return dims;
 }
 
 std::string dims_to_string(const Dims& dims) {

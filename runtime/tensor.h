@@ -20,6 +20,8 @@ inline constexpr std::size_t kTensorAlignment = 64;
 // fails with AllocationError instead of taking the machine down.
 std::int64_t max_tensor_bytes();
 void set_max_tensor_bytes(std::int64_t bytes);
+// "3.5 GiB", for messages about sizes.
+std::string format_bytes(std::int64_t bytes);
 // Throws AllocationError naming the shape when it would exceed the cap.
 std::int64_t checked_tensor_bytes(DType dtype, const Dims& dims);
 
@@ -28,6 +30,8 @@ class Tensor {
   Tensor() = default;
   // Allocates zero-initialised storage.
   Tensor(DType dtype, Dims dims);
+  // Allocates storage without zero-filling it, for kernels that write every element.
+  static Tensor uninitialized(DType dtype, Dims dims);
 
   template <typename T>
   static Tensor from_values(Dims dims, std::span<const T> values);
@@ -90,6 +94,7 @@ class Tensor {
                   std::string(dtype_name(dtype_of<T>())));
     }
   }
+  Tensor(DType dtype, Dims dims, bool zero_fill);
   template <int Rank>
   Eigen::DSizes<Eigen::Index, Rank> eigen_dims() const {
     if (rank() != Rank) throw Error("tensor rank " + std::to_string(rank()) + " is not " + std::to_string(Rank));

@@ -70,7 +70,7 @@ class NestedScanner {
 
   // Returns the shape of the level starting at pos_ (a brace or a scalar token).
   Dims parse_level(std::vector<std::string>& tokens) {
-    if (++depth_ > kMaxRank) fail("nesting deeper than rank " + std::to_string(kMaxRank));
+    if (++depth_ > max_tensor_rank()) fail("nesting deeper than rank " + std::to_string(max_tensor_rank()));
     skip_space();
     if (pos_ >= text_.size()) fail("unexpected end");
     if (!is_open(text_[pos_])) {

@@ -14,6 +14,17 @@ void add_page_options(CLI::App& command, blockflow::RunCommandOptions& options) 
   command.add_option("PAGE", options.page_path, "page file (.json)")->required();
   command.add_option("--feed", options.feeds, "feed a Placeholder: BLOCK=FILE.npy (repeatable)")
       ->type_name("BLOCK=FILE");
+  command.add_option("--max-tensor-bytes", options.max_tensor_bytes, "largest single tensor (default 4GiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::PositiveNumber)
+      ->type_name("SIZE");
+  command.add_option("--max-run-bytes", options.max_run_bytes, "most tensor bytes a run holds at once (default 16GiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::PositiveNumber)
+      ->type_name("SIZE");
+  command.add_option("--max-rank", options.max_rank, "highest tensor rank (default and at most 8)")->check(CLI::Range(0, 8));
+  command.add_flag("--allow-outside-files", options.allow_outside_files,
+                   "let the page read files outside its folder (absolute paths, ../, symlinks leading out)");
 }
 
 }  // namespace

@@ -27,13 +27,21 @@ struct InvalidInput {
 
 [[noreturn]] void invalid(std::string message) { throw InvalidInput{{std::move(message)}}; }
 
-Page load_page_or_throw(const std::string& path) {
+void apply_limits(const RunCommandOptions& options) {
+  set_max_tensor_bytes(options.max_tensor_bytes);
+  set_max_tensor_rank(options.max_rank);
+}
+
+Page load_page_or_throw(const RunCommandOptions& options) {
+  const std::string& path = options.page_path;
+  apply_limits(options);
   PageLoadResult loaded = load_page_file(path);
   if (!loaded.problems.empty()) {
     InvalidInput problems;
     for (const auto& problem : loaded.problems) problems.messages.push_back(problem.to_string(path));
     throw problems;
   }
+  loaded.page->graph.allow_outside_files = options.allow_outside_files;
   return std::move(*loaded.page);
 }
 
@@ -186,11 +194,12 @@ int report_invalid(const InvalidInput& problems, std::ostream& err) {
 int run_page_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.page_path;
   try {
-    const Page page = load_page_or_throw(path);
+    const Page page = load_page_or_throw(options);
     const Feeds feeds = read_feeds(options.feeds, path);
     const CompileResult compiled = compile_or_throw(page, feeds, path);
     RunOptions run;
     run.feeds = feeds;
+    run.max_run_bytes = options.max_run_bytes;
     run.fetches = parse_fetches(options.fetches, *compiled.graph, path);
     Executor executor(options.threads);
     ProgressLine progress(err, compiled.graph->nodes.size());
@@ -216,7 +225,7 @@ int run_page_command(const RunCommandOptions& options, std::ostream& out, std::o
 int validate_page_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.page_path;
   try {
-    const Page page = load_page_or_throw(path);
+    const Page page = load_page_or_throw(options);
     const Feeds feeds = read_feeds(options.feeds, path);
     const CompileResult compiled = compile_or_throw(page, feeds, path);
     out << "ok\n";

@@ -19,6 +19,11 @@ struct RunCommandOptions {
   bool json = false;
   bool profile = false;
   int threads = 0;
+  // Limits (see README, "Limits and safety").
+  std::int64_t max_tensor_bytes = std::int64_t{4} << 30;
+  std::int64_t max_run_bytes = std::int64_t{16} << 30;
+  int max_rank = 8;
+  bool allow_outside_files = false;
 };
 
 int run_page_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err);

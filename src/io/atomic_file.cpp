@@ -35,14 +35,28 @@ void write_all(int fd, const std::string& contents, const std::filesystem::path&
 
 std::filesystem::path temporary_name(const std::filesystem::path& path) {
   std::random_device random;
-  return path.parent_path() /
-         ("." + path.filename().string() + ".tmp-" + std::to_string(random() % 1000000));
+  std::string name(".");
+  name.append(path.filename().string()).append(".tmp-").append(std::to_string(random() % 1000000));
+  return path.parent_path() / name;
 }
 }  // namespace
 
 void set_before_rename_hook(BeforeRenameHook hook) { before_rename_hook() = std::move(hook); }
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& contents) {
+std::filesystem::path backup_path(const std::filesystem::path& path) {
+  return std::filesystem::path(path.string() + ".bak");
+}
+
+namespace {
+void write_atomically(const std::filesystem::path& path, const std::string& contents, bool keep_backup, bool is_backup);
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& contents, bool keep_backup) {
+  write_atomically(path, contents, keep_backup, false);
+}
+
+namespace {
+void write_atomically(const std::filesystem::path& path, const std::string& contents, bool keep_backup, bool is_backup) {
   const std::filesystem::path temporary = temporary_name(path);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw Error("cannot save " + path.string() + ": cannot create a temporary file: " + errno_text());
@@ -52,7 +66,10 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     if (::fsync(fd) != 0) throw Error("cannot save " + path.string() + ": " + errno_text());
     open = false;
     if (::close(fd) != 0) throw Error("cannot save " + path.string() + ": " + errno_text());
-    if (before_rename_hook()) before_rename_hook()(temporary);
+    std::error_code missing;
+    if (keep_backup && std::filesystem::is_regular_file(path, missing))
+      write_atomically(backup_path(path), read_file(path), false, true);
+    if (before_rename_hook() && !is_backup) before_rename_hook()(temporary);
     if (::rename(temporary.c_str(), path.c_str()) != 0)
       throw Error("cannot save " + path.string() + ": " + errno_text());
   } catch (...) {
@@ -69,6 +86,8 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     ::close(dir);
   }
 }
+
+}  // namespace
 
 std::string read_file(const std::filesystem::path& path) {
   std::error_code error;

@@ -100,8 +100,8 @@ Dims parse_shape(const std::string& value, const std::string& name) {
     if (token.size() > 18) fail(name, "dimension too large in shape " + value);
     dims.push_back(std::stoll(token));
   }
-  if (dims.size() > static_cast<std::size_t>(kMaxRank))
-    fail(name, "rank " + std::to_string(dims.size()) + " is over the maximum " + std::to_string(kMaxRank));
+  if (dims.size() > static_cast<std::size_t>(max_tensor_rank()))
+    fail(name, "rank " + std::to_string(dims.size()) + " is over the maximum " + std::to_string(max_tensor_rank()));
   return dims;
 }
 

@@ -52,7 +52,7 @@ std::string serialize_page(const Page& page, const BlockRegistry* registry) {
 }
 
 void save_page_file(const std::filesystem::path& path, const Page& page, const BlockRegistry* registry) {
-  write_file_atomically(path, serialize_page(page, registry));
+  write_file_atomically(path, serialize_page(page, registry), true);
 }
 
 std::string page_pointer_for(const Page& page, const Diagnostic& diagnostic) {

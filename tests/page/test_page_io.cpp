@@ -198,10 +198,16 @@ TEST_CASE("a save that fails between write and rename leaves the original intact
   CHECK_THROWS_WITH(save_page_file(path, edited, &builtin_registry()), "simulated crash before rename");
   set_before_rename_hook(nullptr);
   CHECK(read_file(path) == before);
-  CHECK(std::distance(std::filesystem::directory_iterator(folder), std::filesystem::directory_iterator{}) == 1);
+  // No temporary file is left behind; only the page and its backup remain.
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"page.json", "page.json.bak"});
 
   save_page_file(path, edited, &builtin_registry());
   CHECK(load_page_file(path).page->name == "edited");
+  // The previous version is kept next to the file.
+  CHECK(read_file(backup_path(path)) == before);
 
   CHECK_THROWS_WITH(save_page_file(folder / "missing_dir" / "p.json", edited),
                     Catch::StartsWith("cannot save " + (folder / "missing_dir" / "p.json").string()));
