@@ -67,7 +67,8 @@ std::string dict_field(const std::string& header, const std::string& key) {
 
 DType parse_descr(const std::string& value, bool& big_endian, const std::string& name) {
   std::smatch match;
-  static const std::regex pattern(R"(^['"]([<>|=])([a-zA-Z])(\d+)['"]$)");
+  // At most three digits of item size: std::stoi must never see a number it cannot hold.
+  static const std::regex pattern(R"(^['"]([<>|=])([a-zA-Z])(\d{1,3})['"]$)");
   if (!std::regex_match(value, match, pattern)) fail(name, "unsupported descr " + value);
   big_endian = match[1] == ">";
   const char kind = match[2].str()[0];

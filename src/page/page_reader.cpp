@@ -34,10 +34,14 @@ std::pair<int, int> line_and_column(const std::string& text, std::size_t offset)
   return {line, column};
 }
 
-// nlohmann's message without its "[json.exception...] parse error at line 3, column 4: " prefix.
+// nlohmann's message without its "[json.exception...] " tag and "parse error at line 3, column 4: ".
 std::string plain_parse_message(const std::string& what) {
-  const auto colon = what.find(": ");
-  return colon == std::string::npos ? what : what.substr(colon + 2);
+  std::string message = what;
+  if (const auto tag = message.find("] "); tag != std::string::npos) message.erase(0, tag + 2);
+  if (message.rfind("parse error", 0) == 0) {
+    if (const auto colon = message.find(": "); colon != std::string::npos) message.erase(0, colon + 2);
+  }
+  return message;
 }
 
 class PageReader {
@@ -228,6 +232,11 @@ PageLoadResult parse_page(const std::string& text, const std::string& base_dir) 
     const auto [line, column] = line_and_column(text, e.byte > 0 ? e.byte - 1 : 0);
     PageLoadResult result;
     result.problems.push_back({"", line, column, "malformed JSON: " + plain_parse_message(e.what())});
+    return result;
+  } catch (const nlohmann::json::exception& e) {
+    // E.g. a number too large for a double: not a syntax error, and nlohmann gives no position.
+    PageLoadResult result;
+    result.problems.push_back({"", 0, 0, "malformed JSON: " + plain_parse_message(e.what())});
     return result;
   }
   return PageReader(base_dir).read(document);

@@ -49,6 +49,10 @@ TEST_CASE("malformed JSON is reported with line and column", "[page]") {
         "p.json:3:16: malformed JSON: syntax error while parsing object key - unexpected ','; expected string literal\n");
   CHECK_THAT(problems_of("{\"name\": \"caf\xc3\x28\"}"), Catch::StartsWith("p.json:1:"));
   CHECK_THAT(problems_of(""), Catch::StartsWith("p.json:1:1: malformed JSON"));
+  // Found by fuzz_page_load: a number too large for a double threw out of the loader.
+  CHECK(problems_of("[1e99999]") == "p.json: malformed JSON: number overflow parsing '1e99999'\n");
+  CHECK(problems_of(R"({"format": "blockflow-page", "version": 11111e99299999})") ==
+        "p.json: malformed JSON: number overflow parsing '11111e99299999'\n");
 }
 
 TEST_CASE("structural problems are all reported with JSON pointers", "[page]") {
