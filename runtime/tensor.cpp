@@ -38,12 +38,20 @@ bool keep_freed_tensor_memory() {
   return true;
 }
 
+std::atomic<std::int64_t> g_live_bytes{0};
+
 struct AlignedDelete {
-  void operator()(std::byte* p) const { ::operator delete[](p, std::align_val_t{kTensorAlignment}); }
+  std::size_t bytes;
+  void operator()(std::byte* p) const {
+    g_live_bytes.fetch_sub(static_cast<std::int64_t>(bytes));
+    ::operator delete[](p, std::align_val_t{kTensorAlignment});
+  }
 };
 }  // namespace
 
 std::string format_bytes(std::int64_t bytes) { return human_bytes(bytes); }
+
+std::int64_t live_tensor_bytes() { return g_live_bytes.load(); }
 
 std::int64_t max_tensor_bytes() { return g_max_tensor_bytes.load(); }
 void set_max_tensor_bytes(std::int64_t bytes) { g_max_tensor_bytes.store(bytes); }
@@ -75,7 +83,8 @@ Tensor::Tensor(DType dtype, Dims dims, bool zero_fill) : dtype_(dtype), dims_(st
   const auto padded = static_cast<std::size_t>((bytes + 63) / 64 * 64 + 64);
   std::byte* memory = static_cast<std::byte*>(::operator new[](padded, std::align_val_t{kTensorAlignment}));
   if (zero_fill) std::memset(memory, 0, padded);
-  buffer_ = std::shared_ptr<std::byte>(memory, AlignedDelete{});
+  g_live_bytes.fetch_add(static_cast<std::int64_t>(padded));
+  buffer_ = std::shared_ptr<std::byte>(memory, AlignedDelete{padded});
 }
 
 Tensor Tensor::clone() const {

@@ -20,6 +20,9 @@ inline constexpr std::size_t kTensorAlignment = 64;
 // fails with AllocationError instead of taking the machine down.
 std::int64_t max_tensor_bytes();
 void set_max_tensor_bytes(std::int64_t bytes);
+// Bytes held by all tensor buffers alive in the process (leak and release checks, benchmarks).
+std::int64_t live_tensor_bytes();
+
 // "3.5 GiB", for messages about sizes.
 std::string format_bytes(std::int64_t bytes);
 // Throws AllocationError naming the shape when it would exceed the cap.

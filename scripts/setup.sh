@@ -9,9 +9,11 @@ packages=(
   libeigen3-dev                    # tensors, Eigen's ThreadPool for the executor
   nlohmann-json3-dev               # page files and the catalog
   libcli11-dev                     # the CLI's argument parsing
+  libstb-dev                       # PNG/JPEG reading and PNG writing (ReadImage, WriteImage)
   catch2                           # unit tests (v2.13)
   python3-jsonschema               # schema validation of pages in the tests
   qt6-base-dev qt6-svg-dev         # the editor
+  clang-14 libclang-rt-14-dev      # libFuzzer and sanitizer runtimes for scripts/check.sh
 )
 
 missing=()

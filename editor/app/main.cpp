@@ -1,6 +1,7 @@
 // blockflow-editor [PAGE...] [--run] [--screenshot FILE]
 #include <QApplication>
 #include <QCommandLineParser>
+#include <algorithm>
 #include <QTimer>
 
 #include "blocks/builtin_blocks.h"
@@ -21,8 +22,12 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument("pages", "page files to open");
   const QCommandLineOption run({"r", "run"}, "run the current page once it is open");
   const QCommandLineOption screenshot("screenshot", "run, save a picture of the window to FILE, and quit", "FILE");
+  const QCommandLineOption autosave("autosave-ms", "autosave unsaved pages every MS milliseconds (default 30000)", "MS");
+  const QCommandLineOption add_block("add-block", "add a block of TYPE to the current page once it is open", "TYPE");
   parser.addOption(run);
   parser.addOption(screenshot);
+  parser.addOption(autosave);
+  parser.addOption(add_block);
   parser.process(app);
 
   blockflow::editor::MainWindow window(blockflow::builtin_registry());
@@ -33,6 +38,12 @@ int main(int argc, char** argv) {
     if (!error.isEmpty()) window.log(error);
   }
   if (window.tabs()->count() == 0) window.newPage();
+  if (parser.isSet(autosave)) window.setAutosaveInterval(std::max(50, parser.value(autosave).toInt()));
+  for (const QString& type : parser.values(add_block)) {
+    auto* editor = window.currentEditor();
+    const QString error = editor->document().addBlock(type, editor->view()->visibleCentre());
+    if (!error.isEmpty()) window.log(error);
+  }
   if (parser.isSet(screenshot)) {
     return blockflow::editor::save_screenshot_after_run(window, parser.value(screenshot)) ? 0 : 1;
   }

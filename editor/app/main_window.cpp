@@ -271,6 +271,8 @@ bool MainWindow::closeTab(int index, bool force) {
   return true;
 }
 
+void MainWindow::setAutosaveInterval(int milliseconds) { autosave_timer_->setInterval(milliseconds); }
+
 void MainWindow::autosaveNow() {
   for (int i = 0; i < tabs_->count(); ++i) {
     auto* editor = qobject_cast<PageEditor*>(tabs_->widget(i));

@@ -39,6 +39,7 @@ class MainWindow : public QMainWindow {
   // Closes a tab, asking first when it has unsaved changes (unless `force`).
   bool closeTab(int index, bool force = false);
   void autosaveNow();
+  void setAutosaveInterval(int milliseconds);
   // Offers recovery copies left by a session that did not end cleanly; returns how many opened.
   int offerRecovery(bool ask = true);
 

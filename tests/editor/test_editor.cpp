@@ -4,7 +4,10 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QDropEvent>
+#include <QProcess>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
@@ -316,6 +319,38 @@ class EditorTest : public QObject {
     settle();
     QVERIFY(editor->document().page().graph.find_block("truncatednormal"));
     QCOMPARE(editor->document().position("truncatednormal"), QPointF(50, 50));
+  }
+
+  void killedEditorIsRecovered() {
+    // A real editor process edits a page, autosaves, and is killed without warning.
+    const QString folder = scratch_.filePath("killed");
+    QDir().mkpath(folder);
+    const QString page = folder + "/page.json";
+    QVERIFY(QFile::copy(BLOCKFLOW_SOURCE_DIR "/examples/seed_depthwise.json", page));
+    const QByteArray saved_recovery = qgetenv("BLOCKFLOW_RECOVERY_DIR");
+    qputenv("BLOCKFLOW_RECOVERY_DIR", (folder + "/recovery").toUtf8());
+    QProcess editor;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    editor.setProcessEnvironment(env);
+    editor.start(BLOCKFLOW_EDITOR_BIN, {"--autosave-ms", "100", "--add-block", "RandomUniform", page});
+    QVERIFY(editor.waitForStarted(10000));
+    for (int i = 0; i < 300 && find_recoverable().isEmpty(); ++i) QTest::qWait(50);
+    QCOMPARE(find_recoverable().size(), 1);
+    editor.kill();
+    QVERIFY(editor.waitForFinished(10000));
+
+    // The next start offers the work back, attached to the original file and unsaved.
+    MainWindow next(builtin_registry());
+    QCOMPARE(next.offerRecovery(false), 1);
+    PageDocument& document = next.currentEditor()->document();
+    QVERIFY(document.page().graph.find_block("randomuniform"));
+    QCOMPARE(document.filePath(), QFileInfo(page).absoluteFilePath());
+    QVERIFY(document.isDirty());
+    QVERIFY(next.saveCurrent());
+    QCOMPARE(find_recoverable().size(), 0);
+    QVERIFY(load_page_file(page.toStdString()).page->graph.find_block("randomuniform"));
+    qputenv("BLOCKFLOW_RECOVERY_DIR", saved_recovery);
   }
 
   void autosaveIsOfferedAfterACrash() {
