@@ -56,7 +56,10 @@ TEST_CASE("1000 pages run one after another in one process, releasing everything
   for (int i = 0; i < 1000; ++i) {
     // A different seed each time, so nothing is reused from the previous page.
     std::string page_text = text;
-    page_text.replace(page_text.find("\"42\""), 4, "\"" + std::to_string(1000 + i) + "\"");
+    std::string seed = std::to_string(1000 + i);
+    seed.insert(seed.begin(), '"');
+    seed.push_back('"');
+    page_text.replace(page_text.find("\"42\""), 4, seed);
     const auto loaded = parse_page(page_text, ".");
     REQUIRE(loaded.ok());
     const auto compiled = compile_graph(loaded.page->graph, builtin_registry());
