@@ -20,6 +20,13 @@ PageScene::PageScene(PageDocument& document, RunController& runs, QObject* paren
   rebuild();
 }
 
+PageScene::~PageScene() {
+  // QGraphicsScene's destructor still emits selectionChanged; by then this part is gone.
+  QObject::disconnect(this, nullptr, nullptr, nullptr);
+  rebuilding_ = true;
+  clear();
+}
+
 BlockItem* PageScene::blockItem(const QString& id) const {
   auto it = blocks_.find(id);
   return it == blocks_.end() ? nullptr : it->second;

@@ -18,6 +18,7 @@ class PageScene : public QGraphicsScene {
 
  public:
   PageScene(PageDocument& document, RunController& runs, QObject* parent = nullptr);
+  ~PageScene() override;
 
   BlockItem* blockItem(const QString& id) const;
   QStringList selectedIds() const;

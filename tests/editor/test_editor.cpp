@@ -335,7 +335,8 @@ class EditorTest : public QObject {
     editor.setProcessEnvironment(env);
     editor.start(BLOCKFLOW_EDITOR_BIN, {"--autosave-ms", "100", "--add-block", "RandomUniform", page});
     QVERIFY(editor.waitForStarted(10000));
-    for (int i = 0; i < 300 && find_recoverable().isEmpty(); ++i) QTest::qWait(50);
+    // Generous: a loaded machine (or a sanitizer build) starts the editor slowly.
+    for (int i = 0; i < 1200 && find_recoverable().isEmpty(); ++i) QTest::qWait(50);
     QCOMPARE(find_recoverable().size(), 1);
     editor.kill();
     QVERIFY(editor.waitForFinished(10000));
