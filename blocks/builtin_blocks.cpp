@@ -8,6 +8,13 @@ const BlockRegistry& builtin_registry() {
     register_source_blocks(r);
     register_random_blocks(r);
     register_depthwise_conv2d_native(r);
+    register_depthwise_backprop(r);
+    register_conv2d(r);
+    register_pool_blocks(r);
+    register_batch_norm(r);
+    register_elementwise_blocks(r);
+    register_shape_blocks(r);
+    register_image_blocks(r);
     return r;
   }();
   return registry;

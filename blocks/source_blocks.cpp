@@ -91,6 +91,10 @@ void infer_const(InferContext& context) {
   }
   const Tensor tensor = load_const(values, context.env());
   context.set_output("output", {tensor.dtype(), PartialShape::of(tensor.dims())});
+  // Small literals (shapes, sizes, permutations) are published so consumers can infer from their
+  // values; big ones are not kept twice.
+  constexpr std::int64_t kMaxPublishedElements = 64;
+  if (tensor.element_count() <= kMaxPublishedElements) context.set_constant("output", tensor);
 }
 
 void register_const(BlockRegistry& registry) {

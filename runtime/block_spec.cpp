@@ -32,6 +32,11 @@ const TensorInfo* InferContext::input(const std::string& port) const {
   return it == inputs_.end() ? nullptr : &it->second;
 }
 
+const Tensor* InferContext::constant(const std::string& port) const {
+  auto it = constant_inputs_.find(port);
+  return it == constant_inputs_.end() ? nullptr : &it->second;
+}
+
 const Tensor& KernelContext::input(const std::string& port) const {
   auto it = inputs_.find(port);
   if (it == inputs_.end()) throw PortError(port, "is not linked");

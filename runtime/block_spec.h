@@ -48,9 +48,12 @@ struct BlockEnvironment {
 
 class InferContext {
  public:
+  // constant_inputs: the values of linked inputs already known at validation (see constant()).
   InferContext(const BoundValues& values, const BlockEnvironment& env,
-               std::map<std::string, TensorInfo> inputs, const Tensor* feed)
-      : values_(values), env_(env), inputs_(std::move(inputs)), feed_(feed) {}
+               std::map<std::string, TensorInfo> inputs, const Tensor* feed,
+               std::map<std::string, Tensor> constant_inputs = {})
+      : values_(values), env_(env), inputs_(std::move(inputs)), feed_(feed),
+        constant_inputs_(std::move(constant_inputs)) {}
   const BoundValues& values() const { return values_; }
   const BlockEnvironment& env() const { return env_; }
   // Info for a linked tensor input, or nullptr when the input is not linked.
@@ -59,13 +62,23 @@ class InferContext {
   const Tensor* feed() const { return feed_; }
   void set_output(const std::string& port, TensorInfo info) { outputs_[port] = std::move(info); }
   const std::map<std::string, TensorInfo>& outputs() const { return outputs_; }
+  // The value of a linked input when its producer knew it at validation (a small Const), else
+  // nullptr. Lets a block whose shape depends on a tensor's values (the depthwise gradients'
+  // input_sizes) infer that shape before anything runs.
+  const Tensor* constant(const std::string& port) const;
+  // Publishes an output's value for the consumers' constant(); only for small tensors that the
+  // kernel will produce unchanged.
+  void set_constant(const std::string& port, Tensor value) { constants_[port] = std::move(value); }
+  const std::map<std::string, Tensor>& constants() const { return constants_; }
 
  private:
   const BoundValues& values_;
   const BlockEnvironment& env_;
   std::map<std::string, TensorInfo> inputs_;
   const Tensor* feed_;
+  std::map<std::string, Tensor> constant_inputs_;
   std::map<std::string, TensorInfo> outputs_;
+  std::map<std::string, Tensor> constants_;
 };
 
 // Splits [0, total) into chunks run on the executor's pool; the caller takes part.

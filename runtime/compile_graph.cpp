@@ -304,6 +304,7 @@ class GraphCompiler {
   void infer(CompiledGraph& compiled) {
     for (auto& node : compiled.nodes) {
       std::map<std::string, TensorInfo> inputs;
+      std::map<std::string, Tensor> constants;
       bool inputs_known = true;
       for (const auto& binding : node.inputs) {
         const auto& producer = compiled.nodes[static_cast<std::size_t>(binding.producer)];
@@ -315,9 +316,11 @@ class GraphCompiler {
         if (!input_accepts(node, *node.spec->find_port(binding.port), binding, compiled, it->second))
           inputs_known = false;
         inputs[binding.port] = it->second;
+        auto constant = producer.constants.find(binding.producer_port);
+        if (constant != producer.constants.end()) constants[binding.port] = constant->second;
       }
       if (!inputs_known || has_block_problem(node.id) || !required_inputs_present(node, inputs)) continue;
-      infer_node(node, std::move(inputs), compiled.env);
+      infer_node(node, std::move(inputs), std::move(constants), compiled.env);
     }
   }
 
@@ -334,9 +337,10 @@ class GraphCompiler {
   }
 
   void infer_node(CompiledNode& node, std::map<std::string, TensorInfo> inputs,
-                  const BlockEnvironment& env) {
+                  std::map<std::string, Tensor> constants, const BlockEnvironment& env) {
     auto feed = feeds_.find(node.id);
-    InferContext context(node.values, env, std::move(inputs), feed == feeds_.end() ? nullptr : &feed->second);
+    InferContext context(node.values, env, std::move(inputs), feed == feeds_.end() ? nullptr : &feed->second,
+                         std::move(constants));
     try {
       node.spec->infer(context);
       for (const auto& [port, info] : context.outputs()) {
@@ -347,6 +351,7 @@ class GraphCompiler {
         }
       }
       node.outputs = context.outputs();
+      node.constants = context.constants();
       node.inferred = true;
     } catch (const PortError& e) {
       report(node.id, e.port(), e.what());

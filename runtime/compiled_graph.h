@@ -28,6 +28,7 @@ struct CompiledNode {
   std::vector<InputBinding> inputs;
   std::vector<int> consumers;                  // distinct node indices
   std::map<std::string, TensorInfo> outputs;   // inferred, by storage port
+  std::map<std::string, Tensor> constants;     // outputs whose values inference already knew
   bool inferred = false;                       // false when inference failed or was not reached
 };
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "blocks/builtin_blocks.h"
 #include "src/io/npy.h"
 #include "tests/support/cli_runner.h"
 
@@ -111,8 +112,14 @@ TEST_CASE("blocks lists the catalog; --help and --version work", "[cli]") {
   std::vector<std::string> names;
   for (const auto& block : catalog["blocks"]) names.push_back(block["name"]);
   std::sort(names.begin(), names.end());
-  CHECK(names == std::vector<std::string>{"Const", "DepthwiseConv2dNative", "Placeholder", "RandomStandardNormal",
-                                          "RandomUniform", "TruncatedNormal"});
+  // Every registered block, and the seed blocks among them.
+  std::vector<std::string> registered;
+  for (const BlockSpec* spec : builtin_registry().all()) registered.push_back(spec->name);
+  std::sort(registered.begin(), registered.end());
+  CHECK(names == registered);
+  for (const char* seed : {"Const", "DepthwiseConv2dNative", "Placeholder", "RandomStandardNormal", "RandomUniform",
+                           "TruncatedNormal"})
+    CHECK(std::count(names.begin(), names.end(), seed) == 1);
   for (const char* command : {"--help", "run --help", "validate --help", "blocks --help", "format --help"}) {
     const auto help = run_cli(command, folder);
     CHECK(help.exit_code == 0);
