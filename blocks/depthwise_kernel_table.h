@@ -17,8 +17,7 @@ struct ConvShape {
 };
 
 // NHWC: input [N, H, W, depth], filter [KH, KW, depth], output [N, OH, OW, depth].
-// Work item i covers channel group i % groups of the (i / groups)-th block of rows_per_item
-// output rows; row blocks do not cross images.
+// Work item i covers output row i / groups and channel group i % groups.
 template <typename A>
 struct NhwcJob {
   ConvShape shape;
@@ -27,11 +26,6 @@ struct NhwcJob {
   A* output;
   std::int64_t channel_groups;
   std::int64_t group_size;  // channels per group; the last group takes the remainder
-  std::int64_t rows_per_item;
-  // Elements between input pixels: depth, or a little more when depth is a multiple of 4 KiB,
-  // where every pixel of a tile would fall into the same L1 cache set.
-  std::int64_t input_pixel_stride;
-  bool large;  // input and output exceed the caches: prefetch rows, store around the caches
 };
 
 // Element types a path reads or writes: the compute types and the 16-bit storage types.
@@ -62,9 +56,6 @@ struct Kernels {
   // Repeats each of `count` values `multiplier` times: to[i*M + q] = from[i].
   void (*repeat_f32)(const float* from, float* to, std::int64_t count, std::int64_t multiplier);
   void (*repeat_f64)(const double* from, double* to, std::int64_t count, std::int64_t multiplier);
-  // to[j * to_stride + i] = from[i * from_stride + j] for i < rows, j < cols.
-  void (*transpose_f32)(const float* from, std::int64_t from_stride, float* to, std::int64_t to_stride,
-                        std::int64_t rows, std::int64_t cols);
 };
 
 const Kernels& portable_kernels();
