@@ -29,9 +29,10 @@ Dims reshape_dims(const IntList& requested, std::optional<std::int64_t> count) {
       known_product *= d;
     }
   }
-  if (requested.size() > static_cast<std::size_t>(kMaxRank))
-    throw PortError("shape", "rank " + std::to_string(requested.size()) + " exceeds the maximum " +
-                                 std::to_string(kMaxRank));
+  // The configured limit (--max-rank), not the compile-time ceiling.
+  if (requested.size() > static_cast<std::size_t>(max_tensor_rank()))
+    throw PortError("shape", "rank " + std::to_string(requested.size()) + " exceeds the maximum rank " +
+                                 std::to_string(max_tensor_rank()));
   Dims dims(requested.begin(), requested.end());
   if (!count) return dims;
   if (unknown_at >= 0) {

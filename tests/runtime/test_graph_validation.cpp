@@ -101,3 +101,14 @@ TEST_CASE("a tensor over the allocation cap is an error naming block and port", 
   CHECK(joined(result.diagnostics) ==
         "block 'huge' port 'output': a float32 tensor of shape [100000,100000,100000] needs 3.6 PiB, over the limit of 4.0 GiB per tensor\n");
 }
+
+TEST_CASE("Reshape honours the configured rank limit, not only the compile-time one", "[graph]") {
+  const int saved = max_tensor_rank();
+  set_max_tensor_rank(3);
+  const auto result = compile_text(R"({"blocks": [
+      {"id": "c", "type": "Const", "values": {"shape": "2,2", "value": "1"}},
+      {"id": "r", "type": "Reshape", "values": {"shape": "1,1,2,2"}}],
+    "links": [{"from": "c.output", "to": "r.tensor"}]})");
+  set_max_tensor_rank(saved);
+  CHECK(joined(result.diagnostics) == "block 'r' port 'shape': rank 4 exceeds the maximum rank 3\n");
+}
