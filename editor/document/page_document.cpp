@@ -73,7 +73,7 @@ void PageDocument::markRecovered(const QString& original_path) {
   emit fileChanged();
 }
 
-void PageDocument::commit(const QString& text, Page after, int) {
+void PageDocument::commit(const QString& text, Page after) {
   undo_.push(new PageEditCommand(*this, text, page_, std::move(after)));  // push() runs redo()
 }
 

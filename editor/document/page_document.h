@@ -65,7 +65,7 @@ class PageDocument : public QObject {
  private:
   friend class PageEditCommand;
   // Applies a whole new page state as one undo step named `text`.
-  void commit(const QString& text, Page after, int merge_id = -1);
+  void commit(const QString& text, Page after);
   void restore(const Page& state);
   void analyse();
   QString freshId(const QString& type) const;
