@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev               # page files and the catalog
   libcli11-dev                     # the CLI's argument parsing
   libstb-dev                       # PNG/JPEG reading and PNG writing (ReadImage, WriteImage)
+  libonnx-dev libprotobuf-dev      # blockflow export-onnx (ONNX 1.12's model classes and checker)
   catch2                           # unit tests (v2.13)
   python3-jsonschema               # schema validation of pages in the tests
   qt6-base-dev qt6-svg-dev         # the editor
