@@ -1,10 +1,11 @@
-// The headless executor: `blockflow run | validate | blocks`. Needs no display.
+// The headless executor: `blockflow run | validate | format | blocks | export-onnx`. Needs no display.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "blocks/builtin_blocks.h"
 #include "src/cli/catalog.h"
+#include "src/cli/export_command.h"
 #include "src/cli/format_command.h"
 #include "src/cli/run_command.h"
 
@@ -56,6 +57,17 @@ int main(int argc, char** argv) {
   format->add_flag("--check", format_options.check, "exit 1 if the page is not in canonical form; change nothing");
   format->add_flag("--stdout", format_options.to_stdout, "print the canonical page instead of rewriting it");
 
+  blockflow::ExportCommandOptions export_options;
+  CLI::App* export_onnx = app.add_subcommand("export-onnx", "write a page as an ONNX model, for ONNX Runtime and the engines built on it");
+  export_onnx->add_option("PAGE", export_options.page_path, "page file (.json)")->required();
+  export_onnx->add_option("-o,--output", export_options.output_path, "the .onnx file to write")->required()->type_name("MODEL.onnx");
+  export_onnx->add_option("--opset", export_options.opset, "ONNX opset to target (default 13)")->type_name("N");
+  export_onnx->add_option("--fetch", export_options.fetches,
+                          "output to export, BLOCK.PORT (repeatable; default: outputs of blocks that feed nothing)")
+      ->type_name("BLOCK.PORT");
+  export_onnx->add_flag("--allow-outside-files", export_options.allow_outside_files,
+                        "let the page read files outside its folder (absolute paths, ../, symlinks leading out)");
+
   bool catalog_json = false;
   CLI::App* blocks = app.add_subcommand("blocks", "list every block type with its ports");
   blocks->add_flag("--json", catalog_json, "print the catalog as JSON");
@@ -69,6 +81,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return blockflow::run_page_command(run_options, std::cout, std::cerr);
     if (*validate) return blockflow::validate_page_command(validate_options, std::cout, std::cerr);
+    if (*export_onnx) return blockflow::export_onnx_command(export_options, std::cout, std::cerr);
     if (*format) return blockflow::format_page_command(format_options, std::cout, std::cerr);
     if (*blocks) {
       const auto& registry = blockflow::builtin_registry();
