@@ -16,6 +16,9 @@ packages=(
   qt6-base-dev qt6-svg-dev         # the editor
   clang-14 libclang-rt-14-dev      # libFuzzer and sanitizer runtimes for scripts/check.sh
 )
+# Node runs ONNX Runtime (onnxruntime-node) in the export tests; any Node >= 16 does, so Debian's
+# nodejs is installed only when there is no node at all.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -27,6 +30,16 @@ if ((${#missing[@]} > 0)); then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# onnxruntime-node at the version pinned in tests/onnx (package.json, package-lock.json), into the
+# gitignored tests/onnx/node_modules. --ignore-scripts: its install script only downloads optional
+# GPU binaries; the Linux x64 CPU binary ships inside the package.
+pinned=$(node -p "require('./tests/onnx/package.json').dependencies['onnxruntime-node']")
+installed=$(node -p "require('./tests/onnx/node_modules/onnxruntime-node/package.json').version" 2>/dev/null || true)
+if [[ "$installed" != "$pinned" ]]; then
+  echo "setup: installing onnxruntime-node $pinned into tests/onnx/node_modules"
+  (cd tests/onnx && npm ci --ignore-scripts --no-audit --no-fund)
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
