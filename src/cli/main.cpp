@@ -8,6 +8,7 @@
 #include "src/cli/export_command.h"
 #include "src/cli/format_command.h"
 #include "src/cli/run_command.h"
+#include "src/onnx/opset.h"
 
 namespace {
 
@@ -61,7 +62,9 @@ int main(int argc, char** argv) {
   CLI::App* export_onnx = app.add_subcommand("export-onnx", "write a page as an ONNX model, for ONNX Runtime and the engines built on it");
   export_onnx->add_option("PAGE", export_options.page_path, "page file (.json)")->required();
   export_onnx->add_option("-o,--output", export_options.output_path, "the .onnx file to write")->required()->type_name("MODEL.onnx");
-  export_onnx->add_option("--opset", export_options.opset, "ONNX opset to target (default 13)")->type_name("N");
+  export_onnx->add_option("--opset", export_options.opset,
+                          "ONNX opset to target (default " + std::to_string(blockflow::onnx_export::kDefaultOpset) + ")")
+      ->type_name("N");
   export_onnx->add_option("--fetch", export_options.fetches,
                           "output to export, BLOCK.PORT (repeatable; default: outputs of blocks that feed nothing)")
       ->type_name("BLOCK.PORT");

@@ -63,9 +63,8 @@ const Tensor* ModelBuilder::constant(const std::string& name) const {
 
 void ModelBuilder::use_value(const std::string& name) {
   auto it = constants_.find(name);
-  if (it == constants_.end() || constant_written_[name]) return;
+  if (it == constants_.end() || !written_constants_.insert(name).second) return;
   *graph_.add_initializer() = tensor_proto(name, it->second);
-  constant_written_[name] = true;
 }
 
 void ModelBuilder::add_input(const std::string& name, const TensorInfo& info, const std::string& symbolic_prefix) {

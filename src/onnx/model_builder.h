@@ -3,6 +3,7 @@
 // an onnx::ModelProto. Every node remembers the block it came from, so that a node the target
 // opset cannot express is reported against that block.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,7 @@ class ModelBuilder {
   onnx::GraphProto graph_;
   std::vector<BlockOrigin> origins_;  // parallel to graph_.node()
   std::map<std::string, Tensor> constants_;
-  std::map<std::string, bool> constant_written_;
+  std::set<std::string> written_constants_;
   std::map<std::string, DType> dtypes_;
 };
 

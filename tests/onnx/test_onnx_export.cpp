@@ -10,7 +10,7 @@ using namespace blockflow::test;
 using Ints = std::vector<std::int64_t>;
 using Names = std::vector<std::string>;
 
-TEST_CASE("the seed example: Transpose, Conv with group = C, Transpose; the filter folded to [C*M, 1, KH, KW]",
+TEST_CASE("the seed example: Transpose, Conv with group = C, Transpose, and the filter folded to C*M x 1 x KH x KW",
           "[onnx]") {
   const auto model = onnx_export::export_model(*compile_page_file(kExamplePages + "/seed_depthwise.json"), {});
   onnx_export::check_model(model);
@@ -63,7 +63,7 @@ TEST_CASE("SAME padding is written as explicit pads, split like TensorFlow (the 
   }
 }
 
-TEST_CASE("NCHW needs no Transposes; dilations and strides carry over", "[onnx]") {
+TEST_CASE("NCHW needs no Transposes, and dilations and strides carry over", "[onnx]") {
   const auto model = export_json(depthwise_page("2,3,9,8", "3,2,3,2", "1,1,1,2", "SAME",
                                                 "data_format_ = NCHW; dilations_ = 1,1,2,3;"));
   onnx_export::check_model(model);
@@ -121,7 +121,7 @@ TEST_CASE("a filter computed at run time is rearranged by Transpose and Reshape 
   CHECK_FALSE(find_attribute(node_named(model, "dw"), "kernel_shape"));  // the kernel size is not known
 }
 
-TEST_CASE("the MobileNet block: seeded random blocks become their exact values; batch norm and Relu6 map",
+TEST_CASE("the MobileNet block: seeded random blocks become their exact values, batch norm and Relu6 map",
           "[onnx]") {
   const auto model = onnx_export::export_model(*compile_page_file(kExamplePages + "/mobilenet_block.json"), {});
   onnx_export::check_model(model);
@@ -136,7 +136,7 @@ TEST_CASE("the MobileNet block: seeded random blocks become their exact values; 
   CHECK(values_of<float>(*find_initializer(model, "relu1/max")) == std::vector<float>{6});
 }
 
-TEST_CASE("pools: SAME as explicit pads; AvgPool leaves the padding out of the count", "[onnx]") {
+TEST_CASE("pools: SAME as explicit pads, and AvgPool leaves the padding out of the count", "[onnx]") {
   const auto model = onnx_export::export_model(*compile_page_file(kOnnxPages + "/toolkit_nhwc.json"), {});
   onnx_export::check_model(model);
   const auto& avg = node_named(model, "avgpool");
@@ -187,7 +187,7 @@ TEST_CASE("every block of the catalog either maps to ONNX or says why it cannot"
   }
 }
 
-TEST_CASE("fetches choose the graph outputs; an alias or pass-through port is copied by an Identity", "[onnx]") {
+TEST_CASE("fetches choose the graph outputs, and an alias or pass-through port is copied by an Identity", "[onnx]") {
   onnx_export::ExportOptions options;
   options.fetches = {{"dw", "result_output"}, {"input", "output"}};
   const auto model = onnx_export::export_model(*compile_page_file(kExamplePages + "/seed_depthwise.json"), options);
