@@ -1,6 +1,7 @@
 #pragma once
 // Blockflow dtypes and tensors as ONNX element types and TensorProtos.
 #include <string>
+#include <vector>
 
 #include <onnx/onnx_pb.h>
 

@@ -87,6 +87,22 @@ TEST_CASE("a Reshape to a size-0 dim needs opset 14's allowzero", "[onnx]") {
   CHECK(int_of(node_named(model, "r"), "allowzero") == 1);
 }
 
+TEST_CASE("half exports where ONNX takes it, bfloat16 is refused by the operators that do not", "[onnx]") {
+  const auto page = [](const std::string& dtype) {
+    return R"({"blocks": [
+      {"id": "x", "type": "Placeholder", "values": {"dtype": ")" + dtype + R"(", "shape": "1,4,4,2"}},
+      {"id": "f", "type": "Const", "values": {"dtype": ")" + dtype + R"(", "shape": "2,2,2,1", "value": "1"}},
+      {"id": "dw", "type": "DepthwiseConv2dNative", "values": {"strides": "1,1,1,1", "padding": "SAME"}}],
+      "links": [{"from": "x.output", "to": "dw.input"}, {"from": "f.output", "to": "dw.filter"}]})";
+  };
+  const auto model = export_json(page("half"));
+  onnx_export::check_model(model);
+  CHECK(model.graph().input(0).type().tensor_type().elem_type() == onnx::TensorProto_DataType_FLOAT16);
+  CHECK(find_initializer(model, "dw/weights")->data_type() == onnx::TensorProto_DataType_FLOAT16);
+  CHECK_THAT(export_error(page("bfloat16")),
+             Catch::StartsWith("block 'dw' (DepthwiseConv2dNative): ONNX Conv at opset 13 does not take bfloat16"));
+}
+
 TEST_CASE("a Placeholder without a rank cannot be a graph input", "[onnx]") {
   CHECK_THAT(export_error(R"({"blocks": [{"id": "x", "type": "Placeholder", "values": {"dtype": "float"}},
     {"id": "a", "type": "Abs"}], "links": [{"from": "x.output", "to": "a.x"}]})"),
