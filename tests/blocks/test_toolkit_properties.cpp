@@ -72,7 +72,7 @@ TEST_CASE("Cast truncates, saturates and never hits undefined behaviour", "[tool
             .values<std::int64_t>()[0] == (1LL << 62) + 1);
 }
 
-TEST_CASE("Identity and Reshape share the buffer; Transpose moves any dtype", "[toolkit][array]") {
+TEST_CASE("Identity and Reshape share the buffer, and Transpose moves any dtype", "[toolkit][array]") {
   const Tensor x = random_floats({2, 3, 4}, 3);
   CHECK(test::run_block("Identity", {}, {{"input", x}}).at("output").raw_data() == x.raw_data());
   const Tensor reshaped =

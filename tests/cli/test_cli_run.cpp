@@ -101,7 +101,7 @@ TEST_CASE("a block failing at run time exits 1 naming the page and block", "[cli
   CHECK_THAT(result.out, Catch::Contains("ok.output: float32 [2]\n[1 2]"));
 }
 
-TEST_CASE("blocks lists the catalog; --help and --version work", "[cli]") {
+TEST_CASE("blocks lists the catalog, and --help and --version work", "[cli]") {
   const auto folder = test::fresh_folder("catalog");
   const auto text = run_cli("blocks", folder);
   REQUIRE(text.exit_code == 0);

@@ -7,7 +7,7 @@
 
 using namespace blockflow;
 
-TEST_CASE("small Consts publish their values to inference; big ones and random blocks do not",
+TEST_CASE("small Consts publish their values to inference, but big ones and random blocks do not",
           "[runtime][infer][constants]") {
   const auto result = test::compile_text(R"({"blocks": [
     {"id": "small", "type": "Const", "values": {"dtype": "int32", "shape": "4", "value": "1,8,8,3"}},

@@ -93,7 +93,7 @@ TEST_CASE("random blocks are deterministic for given seeds", "[executor]") {
   CHECK(std::abs(mean / 72.0) < 0.5);
 }
 
-TEST_CASE("a failing block skips only its downstream; other branches finish", "[executor]") {
+TEST_CASE("a failing block skips only its downstream, and other branches finish", "[executor]") {
   // The Placeholder's feed passes validation only for the shape seen at compile time; at run
   // time a different feed makes it fail (as a changed file would).
   const std::string text = R"({"blocks": [
