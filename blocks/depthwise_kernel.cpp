@@ -302,7 +302,10 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
   job.output = std::is_same_v<T, A> ? reinterpret_cast<A*>(target) : call_scratch.output.get<A>(out_count);
   // Channel groups of 8 vectors and blocks of a few rows give both threads work on deep layers
   // with few rows.
-  const std::int64_t lanes = k.float_lanes * static_cast<std::int64_t>(sizeof(float) / sizeof(A));
+  // Elements of A per vector register; at least one (a double on the portable path has
+  // float_lanes * 4 / 8 = 0, which once made group_size 0 and divided by it).
+  const std::int64_t lanes =
+      std::max<std::int64_t>(1, k.float_lanes * static_cast<std::int64_t>(sizeof(float)) / static_cast<std::int64_t>(sizeof(A)));
   job.group_size = 8 * lanes;
   job.channel_groups = std::max<std::int64_t>(1, job.shape.depth / job.group_size);
   job.rows_per_item = std::clamp<std::int64_t>(g.out_rows / 4, 1, 8);
