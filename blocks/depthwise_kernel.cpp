@@ -35,7 +35,12 @@ bool cpu_runs(DepthwiseIsa isa) {
     case DepthwiseIsa::Auto:
     case DepthwiseIsa::Portable: return true;
     case DepthwiseIsa::Avx2:
+#if defined(__clang__)
+      // clang's __builtin_cpu_supports does not know "f16c"; every AVX2 CPU has it.
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+#endif
     case DepthwiseIsa::Avx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && cpu_runs(DepthwiseIsa::Avx2);
