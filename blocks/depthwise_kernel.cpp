@@ -29,18 +29,21 @@ using depthwise::Storage;
 // ------------------------------------------------------------------------------------------
 // Instruction set choice
 
+// The AVX2 and AVX-512 kernels are compiled by GCC only (they rely on "#pragma GCC target");
+// clang builds, such as the fuzzers', have the portable path alone.
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__clang__)
+#define BLOCKFLOW_DEPTHWISE_X86_PATHS 1
+#else
+#define BLOCKFLOW_DEPTHWISE_X86_PATHS 0
+#endif
+
 bool cpu_runs(DepthwiseIsa isa) {
-#if defined(__x86_64__) || defined(__i386__)
+#if BLOCKFLOW_DEPTHWISE_X86_PATHS
   switch (isa) {
     case DepthwiseIsa::Auto:
     case DepthwiseIsa::Portable: return true;
     case DepthwiseIsa::Avx2:
-#if defined(__clang__)
-      // clang's __builtin_cpu_supports does not know "f16c"; every AVX2 CPU has it.
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-#endif
     case DepthwiseIsa::Avx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && cpu_runs(DepthwiseIsa::Avx2);
@@ -71,9 +74,11 @@ std::atomic<DepthwiseIsa>& chosen_isa() {
 }
 
 const Kernels& kernels_for(DepthwiseIsa isa) {
-#if defined(__x86_64__) || defined(__i386__)
+#if BLOCKFLOW_DEPTHWISE_X86_PATHS
   if (isa == DepthwiseIsa::Avx512) return depthwise::avx512_kernels();
   if (isa == DepthwiseIsa::Avx2) return depthwise::avx2_kernels();
+#else
+  (void)isa;  // cpu_runs() admits only the portable path here
 #endif
   return depthwise::portable_kernels();
 }

@@ -6,13 +6,15 @@
 #include <cstring>
 #include <new>
 #include <type_traits>
+#include <utility>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
 
 #include "blocks/depthwise_kernel_table.h"
 
-#if defined(__x86_64__) || defined(__i386__)  // the dispatcher never asks for it elsewhere
+// GCC only: clang ignores "#pragma GCC target", so its builds (the fuzzers) run the portable path.
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")
 // Let a * b + c become one fused multiply-add (ISO C++ mode turns contraction off).
