@@ -1,101 +1,433 @@
 #include "blocks/depthwise_kernel.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <optional>
+#include <type_traits>
 #include <vector>
+
+#include "blocks/depthwise_isa.h"
+#include "blocks/depthwise_kernel_table.h"
+#include "runtime/error.h"
+
+// Layout and type plumbing around the per-ISA kernels (depthwise_kernel_table.h): choose the
+// instruction set once, bring input and filter into the layout the kernel wants in float or
+// double, split the work over the executor's pool, and convert the result back when needed.
 
 namespace blockflow {
 
 namespace {
 
-// Accumulation type: float for the 16-bit types and float, double for double.
-template <typename T>
-using Accumulator = std::conditional_t<std::is_same_v<T, double>, double, float>;
+using depthwise::ConvShape;
+using depthwise::Kernels;
+using depthwise::Storage;
 
-template <typename Acc>
-using Buffer = std::vector<Acc, Eigen::aligned_allocator<Acc>>;
+// ------------------------------------------------------------------------------------------
+// Instruction set choice
 
-// Copies a tensor into Acc, permuting NCHW to NHWC when asked.
-template <typename T, typename Acc>
-Buffer<Acc> to_nhwc(const Tensor& tensor, bool from_nchw, const DepthwiseGeometry& g) {
-  const T* source = tensor.data<T>();
-  Buffer<Acc> target(static_cast<std::size_t>(tensor.element_count()));
-  if (!from_nchw) {
-    std::transform(source, source + tensor.element_count(), target.begin(),
-                   [](T v) { return static_cast<Acc>(v); });
-    return target;
+// The AVX2 and AVX-512 kernels are compiled by GCC only (they rely on "#pragma GCC target");
+// clang builds, such as the fuzzers', have the portable path alone.
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__clang__)
+#define BLOCKFLOW_DEPTHWISE_X86_PATHS 1
+#else
+#define BLOCKFLOW_DEPTHWISE_X86_PATHS 0
+#endif
+
+bool cpu_runs(DepthwiseIsa isa) {
+#if BLOCKFLOW_DEPTHWISE_X86_PATHS
+  switch (isa) {
+    case DepthwiseIsa::Auto:
+    case DepthwiseIsa::Portable: return true;
+    case DepthwiseIsa::Avx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    case DepthwiseIsa::Avx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && cpu_runs(DepthwiseIsa::Avx2);
   }
-  const std::int64_t plane = g.in_rows * g.in_cols;
-  for (std::int64_t n = 0; n < g.batch; ++n)
-    for (std::int64_t c = 0; c < g.in_depth; ++c)
-      for (std::int64_t p = 0; p < plane; ++p)
-        target[static_cast<std::size_t>((n * plane + p) * g.in_depth + c)] =
-            static_cast<Acc>(source[(n * g.in_depth + c) * plane + p]);
-  return target;
+  return false;
+#else
+  return isa == DepthwiseIsa::Auto || isa == DepthwiseIsa::Portable;
+#endif
 }
 
-// One output pixel: accumulate every tap that falls inside the image.
-template <typename Acc>
-void output_pixel(const Acc* input, const Acc* filter, Acc* out, const DepthwiseGeometry& g,
-                  std::int64_t n, std::int64_t oh, std::int64_t ow) {
-  const std::int64_t depth = g.in_depth, multiplier = g.multiplier, out_depth = g.out_depth();
-  std::fill(out, out + out_depth, Acc{0});
-  for (std::int64_t kh = 0; kh < g.filter_rows; ++kh) {
-    const std::int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
-    if (ih < 0 || ih >= g.in_rows) continue;
-    for (std::int64_t kw = 0; kw < g.filter_cols; ++kw) {
-      const std::int64_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
-      if (iw < 0 || iw >= g.in_cols) continue;
-      const Acc* x = input + ((n * g.in_rows + ih) * g.in_cols + iw) * depth;
-      const Acc* f = filter + (kh * g.filter_cols + kw) * out_depth;
-      if (multiplier == 1) {
-        for (std::int64_t c = 0; c < depth; ++c) out[c] += x[c] * f[c];
-      } else {
-        for (std::int64_t c = 0; c < depth; ++c)
-          for (std::int64_t q = 0; q < multiplier; ++q) out[c * multiplier + q] += x[c] * f[c * multiplier + q];
-      }
+DepthwiseIsa best_isa() {
+  for (DepthwiseIsa isa : {DepthwiseIsa::Avx512, DepthwiseIsa::Avx2})
+    if (cpu_runs(isa)) return isa;
+  return DepthwiseIsa::Portable;
+}
+
+DepthwiseIsa isa_from_environment() {
+  const char* text = std::getenv("BLOCKFLOW_DEPTHWISE_ISA");
+  if (!text) return best_isa();
+  for (DepthwiseIsa isa : {DepthwiseIsa::Portable, DepthwiseIsa::Avx2, DepthwiseIsa::Avx512})
+    if (depthwise_isa_name(isa) == text && cpu_runs(isa)) return isa;
+  return best_isa();  // unknown or unsupported: the default, rather than a crash later
+}
+
+std::atomic<DepthwiseIsa>& chosen_isa() {
+  static std::atomic<DepthwiseIsa> isa{isa_from_environment()};
+  return isa;
+}
+
+const Kernels& kernels_for(DepthwiseIsa isa) {
+#if BLOCKFLOW_DEPTHWISE_X86_PATHS
+  if (isa == DepthwiseIsa::Avx512) return depthwise::avx512_kernels();
+  if (isa == DepthwiseIsa::Avx2) return depthwise::avx2_kernels();
+#else
+  (void)isa;  // cpu_runs() admits only the portable path here
+#endif
+  return depthwise::portable_kernels();
+}
+
+// ------------------------------------------------------------------------------------------
+// Scratch memory of the calling thread: grows to the largest call, then is reused, so steady
+// runs allocate nothing but the output tensor.
+
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { release(); }
+  template <typename A>
+  A* get(std::int64_t count) {
+    const auto bytes = static_cast<std::size_t>(count) * sizeof(A);
+    if (bytes > size_) {
+      release();
+      data_ = ::operator new(bytes, std::align_val_t{64});
+      size_ = bytes;
+    }
+    return static_cast<A*>(data_);
+  }
+
+ private:
+  void release() {
+    if (data_) ::operator delete(data_, std::align_val_t{64});
+    data_ = nullptr;
+    size_ = 0;
+  }
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+struct CallScratch {
+  Scratch input, filter, output, transposed_input, transposed_output;
+};
+thread_local CallScratch call_scratch;
+
+// ------------------------------------------------------------------------------------------
+// Element types
+
+// Compute type for a storage type: double for double, float for the rest.
+template <typename T>
+using Compute = std::conditional_t<std::is_same_v<T, double>, double, float>;
+
+template <typename T>
+constexpr Storage storage_of() {
+  if constexpr (std::is_same_v<T, double>) return Storage::Float64;
+  else if constexpr (std::is_same_v<T, Eigen::half>) return Storage::Half;
+  else if constexpr (std::is_same_v<T, Eigen::bfloat16>) return Storage::BFloat16;
+  else return Storage::Float32;
+}
+
+// Converts `count` contiguous values to the compute type.
+template <typename T, typename A>
+void to_compute(const Kernels& k, const T* from, A* to, std::int64_t count) {
+  const auto* bits = reinterpret_cast<const std::uint16_t*>(from);
+  if constexpr (std::is_same_v<T, Eigen::half>) k.half_to_float(bits, to, count);
+  else if constexpr (std::is_same_v<T, Eigen::bfloat16>) k.bf16_to_float(bits, to, count);
+  else std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(A));
+}
+
+template <typename T, typename A>
+void from_compute(const Kernels& k, const A* from, T* to, std::int64_t count) {
+  auto* bits = reinterpret_cast<std::uint16_t*>(to);
+  if constexpr (std::is_same_v<T, Eigen::half>) k.float_to_half(from, bits, count);
+  else if constexpr (std::is_same_v<T, Eigen::bfloat16>) k.float_to_bf16(from, bits, count);
+  else std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(A));
+}
+
+// ------------------------------------------------------------------------------------------
+// Work splitting
+
+void run_parallel(const KernelContext* context, std::int64_t total, std::int64_t min_chunk,
+                  const std::function<void(std::int64_t, std::int64_t)>& body) {
+  if (total <= 0) return;
+  auto checked = [&](std::int64_t begin, std::int64_t end) {
+    body(begin, end);
+    if (context) context->check_cancelled();
+  };
+  if (context) context->parallel_for(total, std::max<std::int64_t>(1, min_chunk), checked);
+  else checked(0, total);
+}
+
+// Enough work per chunk (~100k multiply-adds) that splitting pays for itself.
+std::int64_t min_chunk_for(std::int64_t cost_per_item) {
+  return std::max<std::int64_t>(1, 100000 / std::max<std::int64_t>(1, cost_per_item));
+}
+
+ConvShape conv_shape(const DepthwiseGeometry& g, std::int64_t depth) {
+  return {g.batch,    g.in_rows,  g.in_cols,    depth,        g.filter_rows, g.filter_cols, g.out_rows,
+          g.out_cols, g.stride_h, g.stride_w,   g.dilation_h, g.dilation_w,  g.pad_top,     g.pad_left};
+}
+
+// ------------------------------------------------------------------------------------------
+// NHWC
+
+template <typename A>
+void repeat(const Kernels& k, const A* from, A* to, std::int64_t count, std::int64_t multiplier) {
+  if constexpr (std::is_same_v<A, double>) k.repeat_f64(from, to, count, multiplier);
+  else k.repeat_f32(from, to, count, multiplier);
+}
+
+// One pixel's channels, each repeated M times, converted on the way through a small stack buffer.
+template <typename T, typename A>
+void repeat_pixel(const Kernels& k, const T* from, A* to, std::int64_t depth, std::int64_t multiplier) {
+  if constexpr (std::is_same_v<T, A>) {
+    repeat(k, from, to, depth, multiplier);
+  } else {
+    constexpr std::int64_t kSlice = 512;
+    A staging[kSlice];
+    for (std::int64_t c = 0; c < depth; c += kSlice) {
+      const std::int64_t count = std::min(kSlice, depth - c);
+      to_compute(k, from + c, staging, count);
+      repeat(k, staging, to + c * multiplier, count, multiplier);
     }
   }
+}
+
+// Input pixels whose size is a multiple of 4 KiB all map to the same L1 cache set; one extra
+// cache line per pixel spreads them out.
+template <typename A>
+std::int64_t input_pixel_stride(std::int64_t depth) {
+  const auto bytes = depth * static_cast<std::int64_t>(sizeof(A));
+  return bytes % 4096 == 0 ? depth + 64 / static_cast<std::int64_t>(sizeof(A)) : depth;
+}
+
+// How the kernel's copy of the input is laid out, when it gets one: zero-padded on every side
+// so that no pixel is a border pixel (whose narrowed taps run one pixel at a time), channels
+// repeated M times, pixels `stride` elements apart.
+struct PaddedInput {
+  std::int64_t rows, cols, top, left, stride;
+};
+
+// A copy is made only when the input is not usable as is (other type, multiplier, 4 KiB pixels):
+// copying costs about as much as a strided layer's arithmetic. A copy is padded, since that is
+// free then.
+template <typename T, typename A>
+std::optional<PaddedInput> padded_input_layout(const DepthwiseGeometry& g, std::int64_t depth) {
+  const std::int64_t stride = input_pixel_stride<A>(depth);
+  const bool copied = !std::is_same_v<T, A> || g.multiplier != 1 || stride != depth;
+  if (!copied) return std::nullopt;
+  PaddedInput layout{0, 0, g.pad_top, g.pad_left, stride};
+  layout.rows = std::max(g.in_rows + g.pad_top, (g.out_rows - 1) * g.stride_h + (g.filter_rows - 1) * g.dilation_h + 1);
+  layout.cols = std::max(g.in_cols + g.pad_left, (g.out_cols - 1) * g.stride_w + (g.filter_cols - 1) * g.dilation_w + 1);
+  return layout;
+}
+
+// Copies the input into `target` as `layout` says, in the compute type.
+template <typename T, typename A>
+void copy_padded_input(const Kernels& k, const T* source, const DepthwiseGeometry& g, const PaddedInput& layout,
+                       A* target, const KernelContext* context) {
+  const std::int64_t depth = g.in_depth, m = g.multiplier, stride = layout.stride;
+  const std::int64_t row_values = layout.cols * stride;
+  auto zero = [](A* from, std::int64_t count) { std::memset(from, 0, static_cast<std::size_t>(count) * sizeof(A)); };
+  auto copy_row = [&](std::int64_t padded_row) {
+    const std::int64_t n = padded_row / layout.rows, ih = padded_row % layout.rows - layout.top;
+    A* to = target + padded_row * row_values;
+    if (ih < 0 || ih >= g.in_rows) return zero(to, row_values);
+    zero(to, layout.left * stride);
+    const T* from = source + (n * g.in_rows + ih) * g.in_cols * depth;
+    A* pixels = to + layout.left * stride;
+    if (m == 1 && stride == depth) {
+      to_compute(k, from, pixels, g.in_cols * depth);
+    } else {
+      for (std::int64_t iw = 0; iw < g.in_cols; ++iw) {
+        if (m == 1) to_compute(k, from + iw * depth, pixels + iw * stride, depth);
+        else repeat_pixel(k, from + iw * depth, pixels + iw * stride, depth, m);
+      }
+    }
+    const std::int64_t filled = (layout.left + g.in_cols) * stride;
+    zero(to + filled, row_values - filled);
+  };
+  run_parallel(context, g.batch * layout.rows, min_chunk_for(row_values * 4), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) copy_row(r);
+  });
+}
+
+// Points the job at the input as the kernel reads it: the tensor itself when it will do, else a
+// padded copy, in which case the job's geometry becomes that of the copy (no padding left).
+template <typename T, typename A>
+void set_nhwc_input(const Kernels& k, const T* source, const DepthwiseGeometry& g, depthwise::NhwcJob<A>& job,
+                    const KernelContext* context) {
+  const auto layout = padded_input_layout<T, A>(g, job.shape.depth);
+  if (!layout) {
+    job.input = reinterpret_cast<const A*>(source);
+    job.input_pixel_stride = job.shape.depth;
+    return;
+  }
+  A* target = call_scratch.input.get<A>(g.batch * layout->rows * layout->cols * layout->stride);
+  copy_padded_input<T, A>(k, source, g, *layout, target, context);
+  job.input = target;
+  job.input_pixel_stride = layout->stride;
+  job.shape.in_rows = layout->rows;
+  job.shape.in_cols = layout->cols;
+  job.shape.pad_top = job.shape.pad_left = 0;
+}
+
+template <typename T, typename A>
+const A* filter_in_compute_type(const Kernels& k, const Tensor& filter) {
+  const T* source = filter.data<T>();
+  if constexpr (std::is_same_v<T, A>) {
+    return source;
+  } else {
+    A* target = call_scratch.filter.get<A>(filter.element_count());
+    to_compute(k, source, target, filter.element_count());
+    return target;
+  }
+}
+
+template <typename A>
+void run_nhwc_items(const Kernels& k, const depthwise::NhwcJob<A>& job, std::int64_t begin, std::int64_t end) {
+  if constexpr (std::is_same_v<A, double>) k.nhwc_f64(job, begin, end);
+  else k.nhwc_f32(job, begin, end);
+}
+
+// NHWC input `source` (N x H x W x C) to NHWC `target` (N x OH x OW x C*M), both of type T.
+template <typename T>
+void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g, T* target,
+              std::int64_t out_count, const KernelContext* context) {
+  using A = Compute<T>;
+  depthwise::NhwcJob<A> job;
+  job.shape = conv_shape(g, g.out_depth());
+  set_nhwc_input<T, A>(k, source, g, job, context);
+  const auto in_bytes =
+      g.batch * job.shape.in_rows * job.shape.in_cols * job.input_pixel_stride * static_cast<std::int64_t>(sizeof(A));
+  job.large = in_bytes + out_count * static_cast<std::int64_t>(sizeof(A)) > (16 << 20);
+  job.filter = filter_in_compute_type<T, A>(k, filter);
+  job.output = std::is_same_v<T, A> ? reinterpret_cast<A*>(target) : call_scratch.output.get<A>(out_count);
+  // Channel groups of 8 vectors and blocks of a few rows give both threads work on deep layers
+  // with few rows.
+  // Elements of A per vector register; at least one (a double on the portable path has
+  // float_lanes * 4 / 8 = 0, which once made group_size 0 and divided by it).
+  const std::int64_t lanes =
+      std::max<std::int64_t>(1, k.float_lanes * static_cast<std::int64_t>(sizeof(float)) / static_cast<std::int64_t>(sizeof(A)));
+  job.group_size = 8 * lanes;
+  job.channel_groups = std::max<std::int64_t>(1, job.shape.depth / job.group_size);
+  job.rows_per_item = std::clamp<std::int64_t>(g.out_rows / 4, 1, 8);
+  const std::int64_t blocks_per_image = (g.out_rows + job.rows_per_item - 1) / job.rows_per_item;
+  const std::int64_t items = g.batch * blocks_per_image * job.channel_groups;
+  const std::int64_t item_cost = job.rows_per_item * g.out_cols * std::min(job.group_size, job.shape.depth) *
+                                 g.filter_rows * g.filter_cols;
+  run_parallel(context, items, min_chunk_for(item_cost),
+               [&](std::int64_t begin, std::int64_t end) { run_nhwc_items(k, job, begin, end); });
+  if constexpr (!std::is_same_v<T, A>) {
+    run_parallel(context, out_count, 65536, [&](std::int64_t begin, std::int64_t end) {
+      from_compute(k, job.output + begin, target + begin, end - begin);
+    });
+  }
+}
+
+// Transposes each of `batch` matrices rows x cols (contiguous) into cols x rows, split over the
+// pool in strips of 16 rows (one whole cache line of each target row) by 64 columns (so the 64
+// target lines being filled stay in L1).
+void transpose_batch(const Kernels& k, const float* from, float* to, std::int64_t batch, std::int64_t rows,
+                     std::int64_t cols, const KernelContext* context) {
+  constexpr std::int64_t kRows = 16, kCols = 64;
+  const std::int64_t strips = (rows + kRows - 1) / kRows;
+  run_parallel(context, batch * strips, min_chunk_for(kRows * cols), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t item = begin; item < end; ++item) {
+      const std::int64_t n = item / strips, row = item % strips * kRows;
+      for (std::int64_t col = 0; col < cols; col += kCols)
+        k.transpose_f32(from + (n * rows + row) * cols + col, cols, to + (n * cols + col) * rows + row, rows,
+                        std::min(kRows, rows - row), std::min(kCols, cols - col));
+    }
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// NCHW: the kernel reads and writes the tensors' own types plane by plane.
+
+template <typename T>
+void run_nchw_planes(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
+                     Tensor& output, const KernelContext* context) {
+  using A = Compute<T>;
+  depthwise::NchwJob job;
+  job.shape = conv_shape(g, g.in_depth);
+  job.multiplier = g.multiplier;
+  job.storage = storage_of<T>();
+  job.input = input.raw_data();
+  job.filter = filter_in_compute_type<T, A>(k, filter);
+  job.output = output.raw_data();
+  const std::int64_t plane_cost = g.out_rows * g.out_cols * g.multiplier * g.filter_rows * g.filter_cols;
+  run_parallel(context, g.batch * g.in_depth, min_chunk_for(plane_cost),
+               [&](std::int64_t begin, std::int64_t end) { k.nchw(job, begin, end); });
+}
+
+// Small or strided float planes: the plane kernel's per-plane work (padding, splitting into
+// stride phases) would dominate, so transpose to NHWC, run the NHWC kernel, transpose back.
+void run_nchw_transposed(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
+                         Tensor& output, const KernelContext* context) {
+  const std::int64_t in_plane = g.in_rows * g.in_cols, out_plane = g.out_rows * g.out_cols;
+  float* nhwc_in = call_scratch.transposed_input.get<float>(g.batch * in_plane * g.in_depth);
+  float* nhwc_out = call_scratch.transposed_output.get<float>(output.element_count());
+  transpose_batch(k, input.data<float>(), nhwc_in, g.batch, g.in_depth, in_plane, context);
+  run_nhwc<float>(k, nhwc_in, filter, g, nhwc_out, output.element_count(), context);
+  transpose_batch(k, nhwc_out, output.data<float>(), g.batch, out_plane, g.out_depth(), context);
+}
+
+template <typename T>
+void run_nchw(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
+              Tensor& output, const KernelContext* context) {
+  if constexpr (std::is_same_v<T, float>) {
+    // Measured: the plane kernel wins only on large unit-stride planes (112x112, 56x56).
+    const bool strided = g.stride_h > 1 || g.stride_w > 1;
+    if (strided || g.out_rows * g.out_cols <= 1024) return run_nchw_transposed(k, input, filter, g, output, context);
+  }
+  run_nchw_planes<T>(k, input, filter, g, output, context);
 }
 
 template <typename T>
 Tensor run_typed(const Tensor& input, const Tensor& filter, const DepthwiseParams& params,
                  const DepthwiseGeometry& g, const KernelContext* context) {
-  using Acc = Accumulator<T>;
-  const bool nchw = params.data_format == DataFormat::NCHW;
-  Tensor output(input.dtype(), depthwise_output_dims(params, g));
+  // Every element is written below; zero-filling first would cost a tenth of the kernel time.
+  Tensor output = Tensor::uninitialized(input.dtype(), depthwise_output_dims(params, g));
   if (output.element_count() == 0) return output;
-  const Buffer<Acc> x = to_nhwc<T, Acc>(input, nchw, g);
-  const Buffer<Acc> f = to_nhwc<T, Acc>(filter, false, g);
-  const std::int64_t out_depth = g.out_depth();
-  const std::int64_t pixels_per_row = g.out_cols * out_depth;
-  Buffer<Acc> result(static_cast<std::size_t>(g.batch * g.out_rows * pixels_per_row));
-  auto rows = [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t row = begin; row < end; ++row) {
-      const std::int64_t n = row / g.out_rows, oh = row % g.out_rows;
-      for (std::int64_t ow = 0; ow < g.out_cols; ++ow)
-        output_pixel(x.data(), f.data(), result.data() + row * pixels_per_row + ow * out_depth, g, n, oh, ow);
-    }
-    if (context) context->check_cancelled();
-  };
-  const std::int64_t row_cost = std::max<std::int64_t>(1, pixels_per_row * g.filter_rows * g.filter_cols);
-  const std::int64_t min_rows = std::max<std::int64_t>(1, 16384 / row_cost);
-  if (context) context->parallel_for(g.batch * g.out_rows, min_rows, rows);
-  else rows(0, g.batch * g.out_rows);
-
-  T* out = output.data<T>();
-  const std::int64_t plane = g.out_rows * g.out_cols;
-  if (!nchw) {
-    std::transform(result.begin(), result.end(), out, [](Acc v) { return static_cast<T>(v); });
-  } else {
-    for (std::int64_t n = 0; n < g.batch; ++n)
-      for (std::int64_t p = 0; p < plane; ++p)
-        for (std::int64_t c = 0; c < out_depth; ++c)
-          out[(n * out_depth + c) * plane + p] = static_cast<T>(result[static_cast<std::size_t>((n * plane + p) * out_depth + c)]);
-  }
+  const Kernels& k = kernels_for(active_depthwise_isa());
+  if (params.data_format == DataFormat::NCHW) run_nchw<T>(k, input, filter, g, output, context);
+  else run_nhwc<T>(k, input.data<T>(), filter, g, output.data<T>(), output.element_count(), context);
   return output;
 }
 
 }  // namespace
+
+std::vector<DepthwiseIsa> supported_depthwise_isas() {
+  std::vector<DepthwiseIsa> isas;
+  for (DepthwiseIsa isa : {DepthwiseIsa::Portable, DepthwiseIsa::Avx2, DepthwiseIsa::Avx512})
+    if (cpu_runs(isa)) isas.push_back(isa);
+  return isas;
+}
+
+void set_depthwise_isa_for_testing(DepthwiseIsa isa) {
+  if (!cpu_runs(isa)) throw Error("this CPU cannot run the " + std::string(depthwise_isa_name(isa)) + " depthwise kernel");
+  chosen_isa().store(isa == DepthwiseIsa::Auto ? best_isa() : isa);
+}
+
+DepthwiseIsa active_depthwise_isa() { return chosen_isa().load(std::memory_order_relaxed); }
+
+std::string_view depthwise_isa_name(DepthwiseIsa isa) {
+  switch (isa) {
+    case DepthwiseIsa::Auto: return "auto";
+    case DepthwiseIsa::Portable: return "portable";
+    case DepthwiseIsa::Avx2: return "avx2";
+    case DepthwiseIsa::Avx512: return "avx512";
+  }
+  return "auto";
+}
 
 Tensor depthwise_conv2d(const Tensor& input, const Tensor& filter, const DepthwiseParams& params,
                         const KernelContext* context) {

@@ -33,7 +33,10 @@ const Tensor* RunResult::fetched_tensor(const PortRef& ref) const {
 
 Executor::Executor(int threads)
     : threads_(threads > 0 ? threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))) {
-  if (threads_ > 1) pool_ = std::make_unique<Eigen::ThreadPool>(threads_);
+  if (threads_ > 1) {
+    pool_ = std::make_unique<Eigen::ThreadPool>(threads_);
+    team_ = std::make_unique<ParallelTeam>(threads_ - 1);
+  }
 }
 
 Executor::~Executor() = default;
@@ -62,6 +65,8 @@ void Executor::parallel_for(std::int64_t total, std::int64_t min_chunk,
     body(0, total);
     return;
   }
+  if (team_->try_run(total, chunks, body)) return;
+  // Another block's kernel has the team: split over the pool instead.
   // Chunks are claimed through a counter; helpers that arrive after all are claimed just leave.
   struct Shared {
     std::atomic<std::int64_t> next{0};

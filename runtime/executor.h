@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/compiled_graph.h"
+#include "runtime/parallel_team.h"
 #include "runtime/run_observer.h"
 
 namespace Eigen {
@@ -77,6 +78,7 @@ class Executor {
 
   int threads_;
   std::unique_ptr<Eigen::ThreadPoolInterface> pool_;
+  std::unique_ptr<ParallelTeam> team_;  // kernels' parallel loops, when no other block holds it
   mutable std::mutex kept_mutex_;
   std::map<std::string, KeptResult> kept_;
 };

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "blocks/builtin_blocks.h"
+#include "blocks/depthwise_isa.h"
 #include "blocks/depthwise_kernel.h"
 #include "tests/support/bound_values.h"
 
@@ -63,6 +64,19 @@ void check_case(const nlohmann::json& c, double relative_tolerance) {
   }
 }
 
+// Runs `check` once on every kernel path this CPU supports, then restores the default path.
+template <typename Check>
+void on_every_isa(Check check) {
+  struct Restore {
+    ~Restore() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
+  } restore;
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    INFO("kernel path " << depthwise_isa_name(isa));
+    set_depthwise_isa_for_testing(isa);
+    check();
+  }
+}
+
 }  // namespace
 
 TEST_CASE("golden cases from TensorFlow.js cover the promised range", "[depthwise][golden]") {
@@ -88,8 +102,10 @@ TEST_CASE("golden cases from TensorFlow.js cover the promised range", "[depthwis
 TEST_CASE("golden cases match in float32 and float64", "[depthwise][golden]") {
   for (const auto& c : golden_cases()) {
     SECTION(c.at("name").get<std::string>()) {
-      check_case<float>(c, 1e-6);
-      check_case<double>(c, 1e-12);
+      on_every_isa([&] {
+        check_case<float>(c, 1e-6);
+        check_case<double>(c, 1e-12);
+      });
     }
   }
 }
@@ -98,8 +114,10 @@ TEST_CASE("golden cases match in half and bfloat16 within their precision", "[de
   // Inputs are multiples of 1/64 in [-1, 1]: exact in half and bfloat16; only the output rounds.
   for (const auto& c : golden_cases()) {
     SECTION(c.at("name").get<std::string>()) {
-      check_case<Eigen::half>(c, 1e-3);
-      check_case<Eigen::bfloat16>(c, 8e-3);
+      on_every_isa([&] {
+        check_case<Eigen::half>(c, 1e-3);
+        check_case<Eigen::bfloat16>(c, 8e-3);
+      });
     }
   }
 }

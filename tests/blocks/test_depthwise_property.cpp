@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "blocks/builtin_blocks.h"
+#include "blocks/depthwise_isa.h"
 #include "blocks/depthwise_kernel.h"
 #include "runtime/executor.h"
 #include "tests/support/bound_values.h"
@@ -22,11 +23,14 @@ struct RandomCase {
   std::int64_t pt = 0, pb = 0, pl = 0, pr = 0;
 };
 
-RandomCase draw(std::mt19937& rng) {
+// Wide: channel counts across one and several vectors (and their tails), rows long enough for
+// whole register tiles between the border pixels.
+RandomCase draw(std::mt19937& rng, bool wide = false) {
   auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
   RandomCase r;
   r.nchw = pick(0, 1) == 1;
   r.n = pick(1, 3); r.h = pick(1, 12); r.w = pick(1, 12); r.c = pick(1, 7);
+  if (wide) { r.n = pick(1, 2); r.w = pick(8, 40); r.c = pick(8, 70); }
   r.kh = pick(1, 5); r.kw = pick(1, 5); r.m = pick(0, 3);
   r.sh = pick(1, 3); r.sw = pick(1, 3); r.dh = pick(1, 3); r.dw = pick(1, 3);
   const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
@@ -143,20 +147,53 @@ std::string describe(const RandomCase& r) {
   return out.str();
 }
 
+void check_random_cases(int trials, bool wide, std::uint32_t seed) {
+  struct Restore {
+    ~Restore() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
+  } restore;
+  Executor pool(2);
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    std::mt19937 rng(seed);
+    for (int trial = 0; trial < trials; ++trial) {
+      const RandomCase r = draw(rng, wide);
+      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+      Executor* executor = trial % 2 ? &pool : nullptr;  // serial and pooled kernels alike
+      check_against_reference<float>(r, rng, 1e-5, executor);
+      check_against_reference<double>(r, rng, 1e-12, executor);
+      // 16-bit results round once at the end: relative error up to 2^-11 (half), 2^-8 (bfloat16)
+      // on sums of up to 25 products of magnitude <= 1.
+      check_against_reference<Eigen::half>(r, rng, 2e-2, executor);
+      check_against_reference<Eigen::bfloat16>(r, rng, 1.5e-1, executor);
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("kernel matches the reference loop on random cases, every dtype and layout", "[depthwise][property]") {
-  std::mt19937 rng(20261125);
-  Executor pool(2);
-  for (int trial = 0; trial < 150; ++trial) {
-    const RandomCase r = draw(rng);
-    INFO("case " << trial << ": " << describe(r));
-    Executor* executor = trial % 2 ? &pool : nullptr;  // serial and pooled kernels alike
-    check_against_reference<float>(r, rng, 1e-5, executor);
-    check_against_reference<double>(r, rng, 1e-12, executor);
-    // 16-bit results round once at the end: relative error up to 2^-11 (half), 2^-8 (bfloat16)
-    // on sums of up to 25 products of magnitude <= 1.
-    check_against_reference<Eigen::half>(r, rng, 2e-2, executor);
-    check_against_reference<Eigen::bfloat16>(r, rng, 1.5e-1, executor);
+  check_random_cases(150, false, 20261125);
+}
+
+TEST_CASE("kernel matches the reference loop on wide rows and deep channels, every path", "[depthwise][property]") {
+  check_random_cases(40, true, 20261126);
+}
+
+TEST_CASE("kernel matches the reference loop on 4 KiB pixels, which it lays out apart", "[depthwise][property]") {
+  struct Restore {
+    ~Restore() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
+  } restore;
+  RandomCase r;
+  r.n = 1; r.h = 5; r.w = 6; r.c = 1024; r.kh = 3; r.kw = 3; r.m = 1;
+  r.sh = r.sw = r.dh = r.dw = 1;
+  r.padding = "SAME";
+  std::mt19937 rng(5);
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    INFO("kernel path " << depthwise_isa_name(isa));
+    set_depthwise_isa_for_testing(isa);
+    check_against_reference<float>(r, rng, 1e-5, nullptr);
+    r.c = 512;
+    check_against_reference<double>(r, rng, 1e-12, nullptr);
+    r.c = 1024;
   }
 }

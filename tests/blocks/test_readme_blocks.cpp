@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -18,9 +17,13 @@ TEST_CASE("the README lists exactly the blocks of the catalog", "[docs]") {
   REQUIRE(start != std::string::npos);
   const std::string section = readme.substr(start, readme.find("\n## ", start + 1) - start);
   std::set<std::string> listed;
-  const std::regex row(R"(\n\| `([A-Za-z0-9]+)` \|)");
-  for (auto it = std::sregex_iterator(section.begin(), section.end(), row); it != std::sregex_iterator(); ++it)
-    listed.insert((*it)[1].str());
+  // Table rows start "| `Name` |".
+  for (std::size_t at = section.find("\n| `"); at != std::string::npos; at = section.find("\n| `", at + 1)) {
+    const std::size_t name_start = at + 4;
+    const std::size_t name_end = section.find('`', name_start);
+    if (name_end != std::string::npos && section.compare(name_end, 3, "` |") == 0)
+      listed.insert(section.substr(name_start, name_end - name_start));
+  }
   std::set<std::string> registered;
   for (const auto* spec : blockflow::builtin_registry().all()) registered.insert(spec->name);
   CHECK(listed == registered);

@@ -1,0 +1,74 @@
+#pragma once
+// The contract between the depthwise dispatcher (depthwise_kernel.cpp) and the per-instruction-set
+// kernels (depthwise_kernel_{portable,avx2,avx512}.cpp). Plain structs and function pointers only:
+// the ISA files are compiled with different -m flags, so nothing inline may cross this line.
+#include <cstdint>
+
+namespace blockflow::depthwise {
+
+// NHWC geometry of one convolution in the compute type. `depth` counts the channels the kernel
+// sees: input channels times the multiplier once the input has been expanded.
+struct ConvShape {
+  std::int64_t batch, in_rows, in_cols, depth;
+  std::int64_t filter_rows, filter_cols;
+  std::int64_t out_rows, out_cols;
+  std::int64_t stride_h, stride_w, dilation_h, dilation_w;
+  std::int64_t pad_top, pad_left;
+};
+
+// NHWC: input [N, H, W, depth], filter [KH, KW, depth], output [N, OH, OW, depth].
+// Work item i covers channel group i % groups of the (i / groups)-th block of rows_per_item
+// output rows; row blocks do not cross images.
+template <typename A>
+struct NhwcJob {
+  ConvShape shape;
+  const A* input;
+  const A* filter;
+  A* output;
+  std::int64_t channel_groups;
+  std::int64_t group_size;  // channels per group; the last group takes the remainder
+  std::int64_t rows_per_item;
+  // Elements between input pixels: depth, or a little more when depth is a multiple of 4 KiB,
+  // where every pixel of a tile would fall into the same L1 cache set.
+  std::int64_t input_pixel_stride;
+  bool large;  // input and output exceed the caches: prefetch rows, store around the caches
+};
+
+// Element types a path reads or writes: the compute types and the 16-bit storage types.
+enum class Storage { Float32, Float64, Half, BFloat16 };
+
+// NCHW: one work item is one (batch, output channel) plane. `multiplier` maps output channel
+// k to input plane k / multiplier; `depth` in shape is the input channel count.
+struct NchwJob {
+  ConvShape shape;
+  std::int64_t multiplier;
+  Storage storage;      // of input and output; compute is float, or double for Float64
+  const void* input;    // [N, C, H, W]
+  const void* filter;   // [KH, KW, C*M] in the compute type
+  void* output;         // [N, C*M, OH, OW]
+};
+
+struct Kernels {
+  const char* name;
+  std::int64_t float_lanes;  // channels per vector, to size channel groups
+  void (*nhwc_f32)(const NhwcJob<float>& job, std::int64_t begin, std::int64_t end);
+  void (*nhwc_f64)(const NhwcJob<double>& job, std::int64_t begin, std::int64_t end);
+  void (*nchw)(const NchwJob& job, std::int64_t begin, std::int64_t end);
+  // Contiguous conversions; 16-bit values travel as raw bits.
+  void (*half_to_float)(const std::uint16_t* from, float* to, std::int64_t count);
+  void (*float_to_half)(const float* from, std::uint16_t* to, std::int64_t count);
+  void (*bf16_to_float)(const std::uint16_t* from, float* to, std::int64_t count);
+  void (*float_to_bf16)(const float* from, std::uint16_t* to, std::int64_t count);
+  // Repeats each of `count` values `multiplier` times: to[i*M + q] = from[i].
+  void (*repeat_f32)(const float* from, float* to, std::int64_t count, std::int64_t multiplier);
+  void (*repeat_f64)(const double* from, double* to, std::int64_t count, std::int64_t multiplier);
+  // to[j * to_stride + i] = from[i * from_stride + j] for i < rows, j < cols.
+  void (*transpose_f32)(const float* from, std::int64_t from_stride, float* to, std::int64_t to_stride,
+                        std::int64_t rows, std::int64_t cols);
+};
+
+const Kernels& portable_kernels();
+const Kernels& avx2_kernels();
+const Kernels& avx512_kernels();
+
+}  // namespace blockflow::depthwise
