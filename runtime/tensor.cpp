@@ -3,9 +3,7 @@
 #include <atomic>
 #include <new>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
+#include "runtime/tensor_memory.h"
 
 namespace blockflow {
 
@@ -25,26 +23,13 @@ std::string human_bytes(std::int64_t bytes) {
   return text;
 }
 
-// A graph run frees each intermediate just after allocating the next one. glibc's defaults would
-// hand tensors above 128 KiB to mmap, or trim the freed heap top back to the kernel, so every
-// block paid fresh page faults on its output (measured: 1.6 MiB output, 140 us kernel, +390 us
-// of faults). Tensors up to 32 MiB (glibc's ceiling for this knob) now come from the heap, and up
-// to 256 MiB of freed heap is kept for the next allocation.
-bool keep_freed_tensor_memory() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
-  return true;
-}
-
 std::atomic<std::int64_t> g_live_bytes{0};
 
 struct AlignedDelete {
   std::size_t bytes;
   void operator()(std::byte* p) const {
     g_live_bytes.fetch_sub(static_cast<std::int64_t>(bytes));
-    ::operator delete[](p, std::align_val_t{kTensorAlignment});
+    free_tensor_block(p, bytes);
   }
 };
 }  // namespace
@@ -75,13 +60,11 @@ Tensor::Tensor(DType dtype, Dims dims) : Tensor(dtype, std::move(dims), true) {}
 Tensor Tensor::uninitialized(DType dtype, Dims dims) { return Tensor(dtype, std::move(dims), false); }
 
 Tensor::Tensor(DType dtype, Dims dims, bool zero_fill) : dtype_(dtype), dims_(std::move(dims)), initialised_(true) {
-  static const bool tuned = keep_freed_tensor_memory();
-  (void)tuned;
   const std::int64_t bytes = checked_tensor_bytes(dtype_, dims_);
   element_count_ = checked_element_count(dims_);
   // Round up so vector kernels may read a full last register without leaving the allocation.
   const auto padded = static_cast<std::size_t>((bytes + 63) / 64 * 64 + 64);
-  std::byte* memory = static_cast<std::byte*>(::operator new[](padded, std::align_val_t{kTensorAlignment}));
+  std::byte* memory = allocate_tensor_block(padded);
   if (zero_fill) std::memset(memory, 0, padded);
   g_live_bytes.fetch_add(static_cast<std::int64_t>(padded));
   buffer_ = std::shared_ptr<std::byte>(memory, AlignedDelete{padded});
