@@ -20,17 +20,7 @@ packages=(
 # nodejs is installed only when there is no node at all.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-  sudo=""
-  [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
-  echo "setup: installing ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/install_missing_packages.sh "${packages[@]}"
 
 # onnxruntime-node at the version pinned in tests/onnx (package.json, package-lock.json), into the
 # gitignored tests/onnx/node_modules. --ignore-scripts: its install script only downloads optional
