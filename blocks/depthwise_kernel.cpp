@@ -332,19 +332,34 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
   }
 }
 
+// Tiles of a transpose: 16 rows (one whole cache line of each target row) by 64 columns (so the
+// 64 target lines being filled stay in L1).
+constexpr std::int64_t kTransposeRows = 16, kTransposeCols = 64;
+
+// Rows [row, row + 16) of a rows x cols matrix (row stride from_stride) into the target's
+// columns (row stride to_stride), tile by tile.
+void transpose_strip(const Kernels& k, const float* from, std::int64_t from_stride, float* to, std::int64_t to_stride,
+                     std::int64_t rows, std::int64_t cols, std::int64_t row) {
+  for (std::int64_t col = 0; col < cols; col += kTransposeCols)
+    k.transpose_f32(from + row * from_stride + col, from_stride, to + col * to_stride + row, to_stride,
+                    std::min(kTransposeRows, rows - row), std::min(kTransposeCols, cols - col));
+}
+
+void transpose_tiled(const Kernels& k, const float* from, std::int64_t from_stride, float* to, std::int64_t to_stride,
+                     std::int64_t rows, std::int64_t cols) {
+  for (std::int64_t row = 0; row < rows; row += kTransposeRows)
+    transpose_strip(k, from, from_stride, to, to_stride, rows, cols, row);
+}
+
 // Transposes each of `batch` matrices rows x cols (contiguous) into cols x rows, split over the
-// pool in strips of 16 rows (one whole cache line of each target row) by 64 columns (so the 64
-// target lines being filled stay in L1).
+// pool in strips of 16 rows.
 void transpose_batch(const Kernels& k, const float* from, float* to, std::int64_t batch, std::int64_t rows,
                      std::int64_t cols, const KernelContext* context) {
-  constexpr std::int64_t kRows = 16, kCols = 64;
-  const std::int64_t strips = (rows + kRows - 1) / kRows;
-  run_parallel(context, batch * strips, min_chunk_for(kRows * cols), [&](std::int64_t begin, std::int64_t end) {
+  const std::int64_t strips = (rows + kTransposeRows - 1) / kTransposeRows;
+  run_parallel(context, batch * strips, min_chunk_for(kTransposeRows * cols), [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t item = begin; item < end; ++item) {
-      const std::int64_t n = item / strips, row = item % strips * kRows;
-      for (std::int64_t col = 0; col < cols; col += kCols)
-        k.transpose_f32(from + (n * rows + row) * cols + col, cols, to + (n * cols + col) * rows + row, rows,
-                        std::min(kRows, rows - row), std::min(kCols, cols - col));
+      const std::int64_t n = item / strips, row = item % strips * kTransposeRows;
+      transpose_strip(k, from + n * rows * cols, cols, to + n * cols * rows, rows, rows, cols, row);
     }
   });
 }
@@ -380,13 +395,83 @@ void run_nchw_transposed(const Kernels& k, const Tensor& input, const Tensor& fi
   transpose_batch(k, nhwc_out, output.data<float>(), g.batch, out_plane, g.out_depth(), context);
 }
 
+// Bytes of one band's input and output rows: small enough to stay in L2 between the transpose
+// that writes them and the tiles that read them.
+constexpr std::int64_t kBandBytes = 256 << 10;
+
+// Output rows [r0, r1) of image n, NCHW float, multiplier 1: the input rows they read are
+// transposed into an NHWC buffer, convolved by the NHWC kernel, and transposed back.
+// Floats between pixels of a band: an odd number of cache lines, so that the 64 pixels a transpose
+// tile writes fall into different L1 sets (at 128 or 512 channels they shared 8 or 2 of the 64
+// sets, and the transpose ran at a quarter of its speed).
+std::int64_t band_pixel_stride(std::int64_t depth) {
+  const std::int64_t lines = (depth + 15) / 16;
+  return (lines % 2 ? lines : lines + 1) * 16;
+}
+
+void run_nchw_band(const Kernels& k, const float* input, const float* filter, const DepthwiseGeometry& g,
+                   float* output, std::int64_t n, std::int64_t r0, std::int64_t r1) {
+  const std::int64_t depth = g.in_depth, pixel = band_pixel_stride(depth);
+  const std::int64_t first = r0 * g.stride_h - g.pad_top;  // input row of the band's first window
+  const std::int64_t last = (r1 - 1) * g.stride_h - g.pad_top + (g.filter_rows - 1) * g.dilation_h;
+  const std::int64_t ih0 = std::clamp<std::int64_t>(first, 0, g.in_rows);
+  const std::int64_t ih1 = std::clamp<std::int64_t>(last + 1, ih0, g.in_rows);
+  const std::int64_t in_plane = g.in_rows * g.in_cols, out_plane = g.out_rows * g.out_cols;
+  float* band_in = call_scratch.transposed_input.get<float>(std::max<std::int64_t>(1, (ih1 - ih0) * g.in_cols * pixel));
+  float* band_out = call_scratch.transposed_output.get<float>((r1 - r0) * g.out_cols * depth);
+  if (ih1 > ih0)
+    transpose_tiled(k, input + n * depth * in_plane + ih0 * g.in_cols, in_plane, band_in, pixel, depth,
+                    (ih1 - ih0) * g.in_cols);
+  depthwise::NhwcJob<float> job;
+  job.shape = conv_shape(g, depth);
+  job.shape.batch = 1;
+  job.shape.in_rows = ih1 - ih0;  // may be 0: windows wholly in the padding, which sum to 0
+  job.shape.out_rows = r1 - r0;
+  job.shape.pad_top = ih0 - first;
+  job.input = band_in;
+  job.input_pixel_stride = pixel;
+  job.filter = filter;
+  job.output = band_out;
+  job.large = false;
+  job.group_size = 8 * k.float_lanes;
+  job.channel_groups = std::max<std::int64_t>(1, depth / job.group_size);
+  job.rows_per_item = r1 - r0;
+  k.nhwc_f32(job, 0, job.channel_groups);
+  transpose_tiled(k, band_out, depth, output + n * depth * out_plane + r0 * g.out_cols, out_plane,
+                  (r1 - r0) * g.out_cols, depth);
+}
+
+// Strided or small float planes with multiplier 1: whole-tensor transposes would cost two extra
+// passes over memory, as much as a strided layer's arithmetic; bands of rows keep the transposed
+// data in cache instead. Bands are the work items, so they also spread over the threads.
+void run_nchw_banded(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
+                     Tensor& output, const KernelContext* context) {
+  const std::int64_t pixel_bytes = band_pixel_stride(g.in_depth) * 4;
+  const std::int64_t per_out_row = (g.stride_h * g.in_cols + g.out_cols) * pixel_bytes;
+  const std::int64_t window_rows = (g.filter_rows - 1) * g.dilation_h + 1;
+  const std::int64_t fixed = window_rows * g.in_cols * pixel_bytes;
+  const std::int64_t band_rows = std::clamp<std::int64_t>((kBandBytes - fixed) / per_out_row, 1, g.out_rows);
+  const std::int64_t bands = (g.out_rows + band_rows - 1) / band_rows;
+  const std::int64_t band_cost = band_rows * g.out_cols * g.in_depth * g.filter_rows * g.filter_cols;
+  run_parallel(context, g.batch * bands, min_chunk_for(band_cost), [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t item = begin; item < end; ++item) {
+      const std::int64_t n = item / bands, r0 = item % bands * band_rows;
+      run_nchw_band(k, input.data<float>(), filter.data<float>(), g, output.data<float>(), n, r0,
+                    std::min(g.out_rows, r0 + band_rows));
+    }
+  });
+}
+
 template <typename T>
 void run_nchw(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
               Tensor& output, const KernelContext* context) {
   if constexpr (std::is_same_v<T, float>) {
     // Measured: the plane kernel wins only on large unit-stride planes (112x112, 56x56).
     const bool strided = g.stride_h > 1 || g.stride_w > 1;
-    if (strided || g.out_rows * g.out_cols <= 1024) return run_nchw_transposed(k, input, filter, g, output, context);
+    if (strided || g.out_rows * g.out_cols <= 1024) {
+      if (g.multiplier == 1) return run_nchw_banded(k, input, filter, g, output, context);
+      return run_nchw_transposed(k, input, filter, g, output, context);
+    }
   }
   run_nchw_planes<T>(k, input, filter, g, output, context);
 }

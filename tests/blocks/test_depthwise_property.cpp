@@ -197,3 +197,37 @@ TEST_CASE("kernel matches the reference loop on 4 KiB pixels, which it lays out 
     r.c = 1024;
   }
 }
+
+TEST_CASE("NCHW float in bands of rows matches the reference on tall images, every path", "[depthwise][property]") {
+  struct Restore {
+    ~Restore() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
+  } restore;
+  Executor pool(2);
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    std::mt19937 rng(20261127);
+    auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+    for (int trial = 0; trial < 8; ++trial) {
+      RandomCase r;
+      r.nchw = true;
+      // Tall enough for several bands of rows, strided so that the banded path is taken.
+      r.n = pick(1, 2); r.h = pick(40, 90); r.w = pick(20, 60); r.c = pick(16, 80);
+      r.kh = pick(1, 5); r.kw = pick(1, 5); r.m = 1;
+      r.sh = pick(1, 3); r.sw = pick(2, 3); r.dh = pick(1, 3); r.dw = pick(1, 3);
+      const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
+      r.padding = paddings[trial % 3];
+      if (r.padding == "EXPLICIT") { r.pt = pick(0, 6); r.pb = pick(0, 6); r.pl = pick(0, 6); r.pr = pick(0, 6); }
+      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+      check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
+    }
+    // Padding so deep that whole bands of output rows see no input row at all.
+    RandomCase deep;
+    deep.nchw = true;
+    deep.n = 1; deep.h = 30; deep.w = 24; deep.c = 64; deep.kh = 1; deep.kw = 3; deep.m = 1;
+    deep.sh = 1; deep.sw = 2; deep.dh = deep.dw = 1;
+    deep.padding = "EXPLICIT";
+    deep.pt = 40; deep.pb = 3; deep.pl = 1; deep.pr = 1;
+    INFO("kernel path " << depthwise_isa_name(isa) << ": " << describe(deep));
+    check_against_reference<float>(deep, rng, 1e-5, &pool);
+  }
+}
