@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/depthwise_chain.h"
 #include "blocks/builtin_blocks.h"
 #include "blocks/depthwise_kernel.h"
 #include "runtime/compiled_graph.h"
@@ -21,6 +22,7 @@
 #endif
 
 using namespace blockflow;
+using blockflow::bench::depthwise_chain;
 
 namespace {
 
@@ -43,25 +45,6 @@ double median(std::vector<double> v) {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-BlockInstance block(std::string id, std::string type, nlohmann::ordered_json values) {
-  return {std::move(id), std::move(type), std::move(values)};
-}
-
-// x -> dw0 -> dw1 -> ... -> dw{n-1}, every dw sharing filter f. `shape` is NHWC "N,H,W,C".
-Graph depthwise_chain(int blocks, const std::string& shape, const std::string& filter_shape) {
-  Graph g;
-  g.blocks.push_back(block("x", "Const", {{"dtype", "float"}, {"shape", shape}, {"value", "1"}}));
-  g.blocks.push_back(block("f", "Const", {{"dtype", "float"}, {"shape", filter_shape}, {"value", "0.125"}}));
-  std::string previous = "x";
-  for (int i = 0; i < blocks; ++i) {
-    const std::string id = "dw" + std::to_string(i);
-    g.blocks.push_back(block(id, "DepthwiseConv2dNative", {{"strides", "1,1,1,1"}, {"padding", "SAME"}}));
-    g.links.push_back({{previous, "output"}, {id, "input"}});
-    g.links.push_back({{"f", "output"}, {id, "filter"}});
-    previous = id;
-  }
-  return g;
-}
 
 std::shared_ptr<const CompiledGraph> compiled(const Graph& g) {
   CompileResult result = compile_graph(g, builtin_registry());

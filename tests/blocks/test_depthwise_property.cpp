@@ -16,6 +16,11 @@ using namespace blockflow;
 
 namespace {
 
+// Puts the kernel back on its own choice of instruction set when a test that forced one ends.
+struct RestoreDefaultIsa {
+  ~RestoreDefaultIsa() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
+};
+
 struct RandomCase {
   bool nchw = false;
   std::int64_t n, h, w, c, kh, kw, m, sh, sw, dh, dw;
@@ -148,9 +153,7 @@ std::string describe(const RandomCase& r) {
 }
 
 void check_random_cases(int trials, bool wide, std::uint32_t seed) {
-  struct Restore {
-    ~Restore() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
-  } restore;
+  RestoreDefaultIsa restore;
   Executor pool(2);
   for (DepthwiseIsa isa : supported_depthwise_isas()) {
     set_depthwise_isa_for_testing(isa);
@@ -180,9 +183,7 @@ TEST_CASE("kernel matches the reference loop on wide rows and deep channels, eve
 }
 
 TEST_CASE("kernel matches the reference loop on 4 KiB pixels, which it lays out apart", "[depthwise][property]") {
-  struct Restore {
-    ~Restore() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
-  } restore;
+  RestoreDefaultIsa restore;
   RandomCase r;
   r.n = 1; r.h = 5; r.w = 6; r.c = 1024; r.kh = 3; r.kw = 3; r.m = 1;
   r.sh = r.sw = r.dh = r.dw = 1;
@@ -199,9 +200,7 @@ TEST_CASE("kernel matches the reference loop on 4 KiB pixels, which it lays out 
 }
 
 TEST_CASE("NCHW float in bands of rows matches the reference on tall images, every path", "[depthwise][property]") {
-  struct Restore {
-    ~Restore() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
-  } restore;
+  RestoreDefaultIsa restore;
   Executor pool(2);
   for (DepthwiseIsa isa : supported_depthwise_isas()) {
     set_depthwise_isa_for_testing(isa);
