@@ -272,9 +272,10 @@ class Xnnpack {
 #endif
 
 // Repeats per sample so that one sample lasts about 3 ms.
-int repeats_for(const std::function<double(int)>& time) {
+// Calls per sample, for samples of about `sample_seconds`.
+int repeats_for(const std::function<double(int)>& time, double sample_seconds) {
   const double once = time(1);
-  return static_cast<int>(std::clamp(3e-3 / std::max(once, 1e-7), 1.0, 10000.0));
+  return static_cast<int>(std::clamp(sample_seconds / std::max(once, 1e-7), 1.0, 100000.0));
 }
 
 // The statistic a row reports: the median by default; the minimum (--min) when the machine is
@@ -288,9 +289,9 @@ double median(std::vector<double> v) {
 }
 
 // Median seconds per call of each contender, timed in interleaved rounds after a warm-up.
-std::vector<double> time_interleaved(const std::vector<Contender>& contenders, int rounds) {
+std::vector<double> time_interleaved(const std::vector<Contender>& contenders, int rounds, double sample_seconds = 3e-3) {
   std::vector<int> repeats;
-  for (const auto& c : contenders) repeats.push_back(repeats_for(c.time));
+  for (const auto& c : contenders) repeats.push_back(repeats_for(c.time, sample_seconds));
   std::vector<std::vector<double>> samples(contenders.size());
   const int warmup = 3;
   for (int round = 0; round < warmup + rounds; ++round) {
@@ -442,6 +443,10 @@ void print_geomean(const std::vector<Row>& rows, int threads) {
 // two thread counts interleaved, measured before any peer exists. In the side-by-side rounds a
 // peer's pool threads can still be spinning on one core when ours start (pthreadpool spins for
 // about a million pauses after its last task), which says more about the peer than about us.
+// Samples of 30 ms: on this virtual machine a core left idle during the pause between samples
+// takes a while to come back, which a 3 ms sample of a 2-thread run cannot amortize.
+constexpr double kScalingSampleSeconds = 30e-3;
+
 void print_scaling(int rounds) {
   std::vector<Shape> largest = shapes();
   std::sort(largest.begin(), largest.end(), [](const Shape& a, const Shape& b) { return flops_of(a) > flops_of(b); });
@@ -455,7 +460,7 @@ void print_scaling(int rounds) {
     const auto seconds = time_interleaved(
         {{"1 thread", [&](int repeats) { return one.time(p.input, p.filter, params, repeats); }, nullptr},
          {"2 threads", [&](int repeats) { return two.time(p.input, p.filter, params, repeats); }, nullptr}},
-        rounds);
+        rounds, kScalingSampleSeconds);
     const double speedup = seconds[0] / seconds[1];
     worst = std::min(worst, speedup);
     std::printf("%-22s 1 thread %8.1f us  2 threads %8.1f us  x%.2f\n", s.name.c_str(), seconds[0] * 1e6,
