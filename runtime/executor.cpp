@@ -66,38 +66,27 @@ void Executor::parallel_for(std::int64_t total, std::int64_t min_chunk,
     return;
   }
   if (team_->try_run(total, chunks, body)) return;
-  // Another block's kernel has the team: split over the pool instead.
-  // Chunks are claimed through a counter; helpers that arrive after all are claimed just leave.
+  // Another block's kernel has the team: split over the pool instead. Pool tasks that start
+  // after every piece is claimed find nothing to do; the shared state outlives them.
   struct Shared {
-    std::atomic<std::int64_t> next{0};
-    std::atomic<std::int64_t> finished{0};
+    Shared(const ChunkedLoop::Body& body, std::int64_t total, std::int64_t chunks) : loop(body, total, chunks) {}
+    ChunkedLoop loop;
     std::mutex mutex;
     std::condition_variable done;
-    std::exception_ptr error;
   };
-  auto shared = std::make_shared<Shared>();
-  auto work = [shared, total, chunks, &body] {
-    for (;;) {
-      const std::int64_t chunk = shared->next.fetch_add(1);
-      if (chunk >= chunks) return;
-      try {
-        body(total * chunk / chunks, total * (chunk + 1) / chunks);
-      } catch (...) {
-        std::lock_guard lock(shared->mutex);
-        if (!shared->error) shared->error = std::current_exception();
-      }
-      if (shared->finished.fetch_add(1) + 1 == chunks) {
-        std::lock_guard lock(shared->mutex);
-        shared->done.notify_all();
-      }
+  auto shared = std::make_shared<Shared>(body, total, chunks);
+  auto work = [shared] {
+    if (shared->loop.work()) {
+      std::lock_guard lock(shared->mutex);
+      shared->done.notify_all();
     }
   };
   const int helpers = static_cast<int>(std::min<std::int64_t>(chunks - 1, threads_ - 1));
   for (int i = 0; i < helpers; ++i) pool_->Schedule(work);
   work();
   std::unique_lock lock(shared->mutex);
-  shared->done.wait(lock, [&] { return shared->finished.load() == chunks; });
-  if (shared->error) std::rethrow_exception(shared->error);
+  shared->done.wait(lock, [&] { return shared->loop.done(); });
+  shared->loop.rethrow_error();
 }
 
 // One run of one graph: bookkeeping of what runs, what is reused, and what may be released.

@@ -34,43 +34,26 @@ ParallelTeam::~ParallelTeam() {
   for (auto& thread : threads_) thread.join();
 }
 
-void ParallelTeam::work_on(Job& job) {
-  for (;;) {
-    const std::int64_t chunk = job.next.fetch_add(1);
-    if (chunk >= job.chunks) return;
-    try {
-      (*job.body)(job.total * chunk / job.chunks, job.total * (chunk + 1) / job.chunks);
-    } catch (...) {
-      std::lock_guard lock(job.error_mutex);
-      if (!job.error) job.error = std::current_exception();
-    }
-    job.finished.fetch_add(1, std::memory_order_acq_rel);
-  }
-}
-
 bool ParallelTeam::try_run(std::int64_t total, std::int64_t chunks, const Body& body) {
   std::unique_lock caller(caller_mutex_, std::try_to_lock);
   if (!caller.owns_lock()) return false;
-  Job job;
-  job.body = &body;
-  job.total = total;
-  job.chunks = chunks;
+  ChunkedLoop job(body, total, chunks);
   job_.store(&job);
   {
     std::lock_guard lock(wake_mutex_);  // a helper between its check and its wait sees this
     epoch_.fetch_add(1);
   }
   wake_.notify_all();
-  work_on(job);
+  job.work();
   // The last pieces are in the helpers' hands and take a fraction of the loop: spin, then
   // yield the core in case a helper waits for it.
-  for (int spins = 0; job.finished.load(std::memory_order_acquire) < chunks; ++spins)
+  for (int spins = 0; !job.done(); ++spins)
     spins < 4096 ? cpu_relax() : std::this_thread::yield();
   // No helper may touch the job once this returns: withdraw it, then wait for those that
   // picked it up (sequentially consistent, so a helper either is counted here or finds null).
   job_.store(nullptr);
   while (helpers_inside_.load() != 0) std::this_thread::yield();
-  if (job.error) std::rethrow_exception(job.error);
+  job.rethrow_error();
   return true;
 }
 
@@ -93,7 +76,7 @@ void ParallelTeam::helper_loop() {
   while (wait_for_new_job(seen)) {
     seen = epoch_.load();
     helpers_inside_.fetch_add(1);
-    if (Job* job = job_.load()) work_on(*job);
+    if (ChunkedLoop* job = job_.load()) job->work();
     helpers_inside_.fetch_sub(1);
   }
 }

@@ -9,11 +9,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "runtime/chunked_loop.h"
 
 namespace blockflow {
 
@@ -34,24 +35,15 @@ class ParallelTeam {
   bool try_run(std::int64_t total, std::int64_t chunks, const Body& body);
 
  private:
-  struct Job {
-    const Body* body;
-    std::int64_t total, chunks;
-    std::atomic<std::int64_t> next{0}, finished{0};
-    std::mutex error_mutex;
-    std::exception_ptr error;
-  };
-
   void helper_loop();
   bool wait_for_new_job(std::uint64_t seen);
-  static void work_on(Job& job);
 
   std::vector<std::thread> threads_;
   std::mutex caller_mutex_;  // one loop at a time
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<std::uint64_t> epoch_{0};  // bumped for every loop (and at shutdown)
-  std::atomic<Job*> job_{nullptr};
+  std::atomic<ChunkedLoop*> job_{nullptr};
   std::atomic<int> helpers_inside_{0};  // helpers that may still touch *job_
   std::atomic<bool> stopping_{false};
 };
