@@ -297,6 +297,17 @@ void run_nhwc_items(const Kernels& k, const depthwise::NhwcJob<A>& job, std::int
   else k.nhwc_f32(job, begin, end);
 }
 
+// Work items split the channels into groups of 8 vectors (the last group takes the remainder).
+template <typename A>
+void set_channel_groups(const Kernels& k, depthwise::NhwcJob<A>& job) {
+  // Elements of A per vector register; at least one (a double on the portable path has
+  // float_lanes * 4 / 8 = 0, which once made group_size 0 and divided by it).
+  const std::int64_t lanes =
+      std::max<std::int64_t>(1, k.float_lanes * static_cast<std::int64_t>(sizeof(float)) / static_cast<std::int64_t>(sizeof(A)));
+  job.group_size = 8 * lanes;
+  job.channel_groups = std::max<std::int64_t>(1, job.shape.depth / job.group_size);
+}
+
 // NHWC input `source` (N x H x W x C) to NHWC `target` (N x OH x OW x C*M), both of type T.
 template <typename T>
 void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g, T* target,
@@ -310,14 +321,8 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
   job.large = in_bytes + out_count * static_cast<std::int64_t>(sizeof(A)) > (16 << 20);
   job.filter = filter_in_compute_type<T, A>(k, filter);
   job.output = std::is_same_v<T, A> ? reinterpret_cast<A*>(target) : call_scratch.output.get<A>(out_count);
-  // Channel groups of 8 vectors and blocks of a few rows give both threads work on deep layers
-  // with few rows.
-  // Elements of A per vector register; at least one (a double on the portable path has
-  // float_lanes * 4 / 8 = 0, which once made group_size 0 and divided by it).
-  const std::int64_t lanes =
-      std::max<std::int64_t>(1, k.float_lanes * static_cast<std::int64_t>(sizeof(float)) / static_cast<std::int64_t>(sizeof(A)));
-  job.group_size = 8 * lanes;
-  job.channel_groups = std::max<std::int64_t>(1, job.shape.depth / job.group_size);
+  // Channel groups and blocks of a few rows give both threads work on deep layers with few rows.
+  set_channel_groups(k, job);
   job.rows_per_item = std::clamp<std::int64_t>(g.out_rows / 4, 1, 8);
   const std::int64_t blocks_per_image = (g.out_rows + job.rows_per_item - 1) / job.rows_per_item;
   const std::int64_t items = g.batch * blocks_per_image * job.channel_groups;
@@ -433,8 +438,7 @@ void run_nchw_band(const Kernels& k, const float* input, const float* filter, co
   job.filter = filter;
   job.output = band_out;
   job.large = false;
-  job.group_size = 8 * k.float_lanes;
-  job.channel_groups = std::max<std::int64_t>(1, depth / job.group_size);
+  set_channel_groups(k, job);
   job.rows_per_item = r1 - r0;
   k.nhwc_f32(job, 0, job.channel_groups);
   transpose_tiled(k, band_out, depth, output + n * depth * out_plane + r0 * g.out_cols, out_plane,
