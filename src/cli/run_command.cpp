@@ -8,8 +8,8 @@
 #include <mutex>
 #include <ostream>
 
-#include "blocks/builtin_blocks.h"
 #include "runtime/executor.h"
+#include "src/cli/page_input.h"
 #include "src/cli/tensor_printer.h"
 #include "src/io/npy.h"
 #include "src/page/page.h"
@@ -20,29 +20,14 @@ namespace {
 
 constexpr std::int64_t kMaxJsonValues = 1 << 20;
 
-// A usage, page or feed problem: reported and mapped to exit code 2.
-struct InvalidInput {
-  std::vector<std::string> messages;
-};
-
-[[noreturn]] void invalid(std::string message) { throw InvalidInput{{std::move(message)}}; }
-
 void apply_limits(const RunCommandOptions& options) {
   set_max_tensor_bytes(options.max_tensor_bytes);
   set_max_tensor_rank(options.max_rank);
 }
 
 Page load_page_or_throw(const RunCommandOptions& options) {
-  const std::string& path = options.page_path;
   apply_limits(options);
-  PageLoadResult loaded = load_page_file(path);
-  if (!loaded.problems.empty()) {
-    InvalidInput problems;
-    for (const auto& problem : loaded.problems) problems.messages.push_back(problem.to_string(path));
-    throw problems;
-  }
-  loaded.page->graph.allow_outside_files = options.allow_outside_files;
-  return std::move(*loaded.page);
+  return ::blockflow::load_page_or_throw(options.page_path, options.allow_outside_files);
 }
 
 Feeds read_feeds(const std::vector<std::string>& specs, const std::string& page_path) {
@@ -63,32 +48,6 @@ Feeds read_feeds(const std::vector<std::string>& specs, const std::string& page_
   return feeds;
 }
 
-CompileResult compile_or_throw(const Page& page, const Feeds& feeds, const std::string& path) {
-  CompileResult compiled = compile_graph(page.graph, builtin_registry(), feeds);
-  if (!compiled.ok()) {
-    InvalidInput problems;
-    for (const auto& d : compiled.diagnostics) problems.messages.push_back(page_problem_for(page, d).to_string(path));
-    throw problems;
-  }
-  return compiled;
-}
-
-std::vector<PortRef> parse_fetches(const std::vector<std::string>& texts, const CompiledGraph& graph,
-                                   const std::string& path) {
-  std::vector<PortRef> fetches;
-  for (const auto& text : texts) {
-    auto ref = parse_port_ref(text);
-    if (!ref) invalid(path + ": --fetch \"" + text + "\": expected BLOCK.PORT, e.g. dw.output");
-    const CompiledNode* node = graph.find(ref->block);
-    if (!node) invalid(path + ": --fetch " + text + ": no block '" + ref->block + "' on the page");
-    const PortSpec* port = node->spec->find_port(ref->port);
-    if (!port || !port->is_output())
-      invalid(path + ": --fetch " + text + ": block '" + ref->block + "' (" + node->spec->name +
-              ") has no output port '" + ref->port + "'");
-    fetches.push_back(*ref);
-  }
-  return fetches;
-}
 
 // Shows which block is running, on one line of a terminal's stderr.
 class ProgressLine : public RunObserver {
@@ -184,10 +143,6 @@ void print_profile(const RunResult& result, const CompiledGraph& graph, std::ost
   err.unsetf(std::ios::fixed);
 }
 
-int report_invalid(const InvalidInput& problems, std::ostream& err) {
-  for (const auto& message : problems.messages) err << "blockflow: " << message << "\n";
-  return kExitInvalid;
-}
 
 }  // namespace
 
