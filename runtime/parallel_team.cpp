@@ -37,6 +37,7 @@ ParallelTeam::~ParallelTeam() {
 bool ParallelTeam::try_run(std::int64_t total, std::int64_t chunks, const Body& body) {
   std::unique_lock caller(caller_mutex_, std::try_to_lock);
   if (!caller.owns_lock()) return false;
+  placement_.keep_off_current_cpu(threads_);
   ChunkedLoop job(body, total, chunks);
   job_.store(&job);
   {

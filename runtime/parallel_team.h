@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "runtime/chunked_loop.h"
+#include "runtime/cpu_placement.h"
 
 namespace blockflow {
 
@@ -39,6 +40,7 @@ class ParallelTeam {
   bool wait_for_new_job(std::uint64_t seen);
 
   std::vector<std::thread> threads_;
+  HelperPlacement placement_;  // used under caller_mutex_
   std::mutex caller_mutex_;  // one loop at a time
   std::mutex wake_mutex_;
   std::condition_variable wake_;

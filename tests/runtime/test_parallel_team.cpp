@@ -6,6 +6,10 @@
 #include <thread>
 #include <vector>
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include "runtime/executor.h"
 #include "runtime/parallel_team.h"
 
@@ -84,3 +88,44 @@ TEST_CASE("A busy parallel team declines a second caller, which the executor the
   other.join();
   for (std::size_t i = 0; i < a.size(); ++i) REQUIRE((a[i] == 1 && b[i] == 1));
 }
+
+#if defined(__linux__)
+// The scheduler used to wake the helper on the caller's own CPU, where it either sat behind the
+// caller (which then did every piece alone) or preempted it; helpers are now kept off that CPU.
+// Here the helper starts out pinned to the caller's CPU (threads inherit their creator's mask),
+// the worst case: it must be moved before it takes a piece.
+TEST_CASE("A parallel team's helper runs its pieces off the caller's CPU", "[executor]") {
+  cpu_set_t process_cpus;
+  REQUIRE(sched_getaffinity(0, sizeof(process_cpus), &process_cpus) == 0);
+  if (CPU_COUNT(&process_cpus) < 2) {
+    WARN("not checked: this process may use one CPU only");
+    return;
+  }
+  int caller_cpu = 0;
+  while (!CPU_ISSET(caller_cpu, &process_cpus)) ++caller_cpu;
+  std::atomic<int> helper_pieces{0}, helper_pieces_on_caller_cpu{0};
+  bool caller_pinned = false;
+  std::thread caller_thread([&] {
+    cpu_set_t only_caller_cpu;
+    CPU_ZERO(&only_caller_cpu);
+    CPU_SET(caller_cpu, &only_caller_cpu);
+    caller_pinned = sched_setaffinity(0, sizeof(only_caller_cpu), &only_caller_cpu) == 0;  // checked after join
+    ParallelTeam team(1);
+    const auto caller = std::this_thread::get_id();
+    for (int loop = 0; loop < 20; ++loop)
+      team.try_run(8, 8, [&](std::int64_t, std::int64_t) {
+        if (std::this_thread::get_id() != caller) {
+          helper_pieces.fetch_add(1);
+          if (sched_getcpu() == caller_cpu) helper_pieces_on_caller_cpu.fetch_add(1);
+        }
+        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+      });
+  });
+  caller_thread.join();
+  REQUIRE(caller_pinned);
+  CHECK(helper_pieces.load() > 0);
+  CHECK(helper_pieces_on_caller_cpu.load() == 0);
+}
+#endif
