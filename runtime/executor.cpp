@@ -60,7 +60,9 @@ void Executor::parallel_for(std::int64_t total, std::int64_t min_chunk,
   if (total <= 0) return;
   min_chunk = std::max<std::int64_t>(1, min_chunk);
   const std::int64_t max_chunks = std::max<std::int64_t>(1, total / min_chunk);
-  const std::int64_t chunks = std::min<std::int64_t>(max_chunks, static_cast<std::int64_t>(threads_) * 4);
+  // Many more pieces than threads, so a thread that starts late or is preempted leaves a short
+  // tail; min_chunk keeps each piece worth claiming.
+  const std::int64_t chunks = std::min<std::int64_t>(max_chunks, static_cast<std::int64_t>(threads_) * 16);
   if (!pool_ || chunks <= 1) {
     body(0, total);
     return;
