@@ -301,6 +301,11 @@ std::vector<double> time_interleaved(const std::vector<Contender>& contenders, i
       // iterations); a pause lets the previous contender's threads go to sleep first, so they
       // do not take a core from the next one.
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      // After the pause this virtual machine's cores come back slowly: the first millisecond
+      // of calls ran at a third to a half of their speed (56x56x128: 320, 250, 140, 120, then
+      // 100 us), which inflated every contender's 3 ms sample by 20-40%. An untimed sample
+      // first, so the timed one sees each library at its steady speed.
+      contenders[i].time(repeats[i]);
       const double t = contenders[i].time(repeats[i]);
       if (round >= warmup) samples[i].push_back(t);
     }
