@@ -271,11 +271,17 @@ class Xnnpack {
 };
 #endif
 
-// Repeats per sample so that one sample lasts about 3 ms.
-// Calls per sample, for samples of about `sample_seconds`.
+// Calls per sample, for samples of about `sample_seconds`. Judged from the fastest of many
+// single calls over 20 ms: the very first call (page faults of a new output, a cold core) took
+// 4x longer, and sizing samples by it gave 1-call samples that never reached steady speed.
 int repeats_for(const std::function<double(int)>& time, double sample_seconds) {
-  const double once = time(1);
-  return static_cast<int>(std::clamp(sample_seconds / std::max(once, 1e-7), 1.0, 100000.0));
+  double fastest = time(1), spent = fastest;
+  while (spent < 20e-3) {
+    const double once = time(1);
+    fastest = std::min(fastest, once);
+    spent += once;
+  }
+  return static_cast<int>(std::clamp(sample_seconds / std::max(fastest, 1e-7), 1.0, 100000.0));
 }
 
 // The statistic a row reports: the median by default; the minimum (--min) when the machine is
@@ -382,54 +388,69 @@ void print_row(const Row& r) {
   std::printf("\n");
 }
 
-// Our kernel alone on one input, format and dtype: median seconds per call.
-double time_ours(const Shape& s, DataFormat format, DType dtype, int threads, int rounds) {
+// Our kernel on one input, format and dtype, as a contender run by `kernel`.
+Contender our_contender(OurKernel& kernel, const Shape& s, DataFormat format, DType dtype) {
   std::mt19937 rng(7);
   const Dims in_dims = format == DataFormat::NHWC ? Dims{s.n, s.h, s.w, s.c} : Dims{s.n, s.c, s.h, s.w};
   const Dims f_dims{s.k, s.k, s.c, s.m};
-  const auto [input, filter] = visit_dtype(dtype, [&](auto zero) {
+  auto tensors = std::make_shared<std::pair<Tensor, Tensor>>(visit_dtype(dtype, [&](auto zero) {
     using T = decltype(zero);
     if constexpr (std::is_floating_point_v<T> || std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>)
       return std::pair{random_tensor<T>(in_dims, rng), random_tensor<T>(f_dims, rng)};
     else
       return std::pair{Tensor(), Tensor()};
-  });
-  OurKernel kernel(threads);
+  }));
   const DepthwiseParams params = params_of(s, format);
-  return time_interleaved({{"ours", [&](int repeats) { return kernel.time(input, filter, params, repeats); }, nullptr}},
-                          rounds)[0];
+  return {"ours", [&kernel, tensors, params](int repeats) { return kernel.time(tensors->first, tensors->second, params, repeats); },
+          nullptr};
 }
 
-// NCHW against NHWC, and the other dtypes against float32, single thread.
+// NCHW against NHWC, and the other dtypes against float32, single thread; the five variants of
+// a shape are interleaved round by round, so a drift in the machine's speed hits all of them.
 void compare_paths(int rounds, std::vector<double>& nchw, std::vector<double>& f64, std::vector<double>& f16,
                    std::vector<double>& bf16) {
   std::printf("\n# other paths of ours, 1 thread, time relative to float32 NHWC (targets: NCHW <= 1.5, "
               "float64 <= 2.2, float16/bfloat16 <= 1.5)\n");
   for (const Shape& s : shapes()) {
-    const double base = time_ours(s, DataFormat::NHWC, DType::Float32, 1, rounds);
-    nchw.push_back(time_ours(s, DataFormat::NCHW, DType::Float32, 1, rounds) / base);
-    f64.push_back(time_ours(s, DataFormat::NHWC, DType::Float64, 1, rounds) / base);
-    f16.push_back(time_ours(s, DataFormat::NHWC, DType::Float16, 1, rounds) / base);
-    bf16.push_back(time_ours(s, DataFormat::NHWC, DType::BFloat16, 1, rounds) / base);
+    OurKernel kernel(1);
+    const std::vector<double> t = time_interleaved({our_contender(kernel, s, DataFormat::NHWC, DType::Float32),
+                                                    our_contender(kernel, s, DataFormat::NCHW, DType::Float32),
+                                                    our_contender(kernel, s, DataFormat::NHWC, DType::Float64),
+                                                    our_contender(kernel, s, DataFormat::NHWC, DType::Float16),
+                                                    our_contender(kernel, s, DataFormat::NHWC, DType::BFloat16)},
+                                                   rounds);
+    nchw.push_back(t[1] / t[0]);
+    f64.push_back(t[2] / t[0]);
+    f16.push_back(t[3] / t[0]);
+    bf16.push_back(t[4] / t[0]);
     std::printf("%-22s f32 NHWC %8.1f us  NCHW x%.2f  float64 x%.2f  float16 x%.2f  bfloat16 x%.2f\n", s.name.c_str(),
-                base * 1e6, nchw.back(), f64.back(), f16.back(), bf16.back());
+                t[0] * 1e6, nchw.back(), f64.back(), f16.back(), bf16.back());
   }
   std::printf("max: NCHW x%.2f  float64 x%.2f  float16 x%.2f  bfloat16 x%.2f\n",
               *std::max_element(nchw.begin(), nchw.end()), *std::max_element(f64.begin(), f64.end()),
               *std::max_element(f16.begin(), f16.end()), *std::max_element(bf16.begin(), bf16.end()));
 }
 
-// Every instruction-set path of ours on float32 NHWC, single thread.
+// Every instruction-set path of ours on float32 NHWC, single thread, interleaved round by round.
 void compare_isas(int rounds) {
   std::printf("\n# our instruction-set paths, float32 NHWC, 1 thread (us)\n");
+  const std::vector<DepthwiseIsa> isas = supported_depthwise_isas();
   for (const Shape& s : shapes()) {
-    std::printf("%-22s", s.name.c_str());
-    for (DepthwiseIsa isa : supported_depthwise_isas()) {
-      set_depthwise_isa_for_testing(isa);
-      std::printf("  %s %8.1f", std::string(depthwise_isa_name(isa)).c_str(),
-                  time_ours(s, DataFormat::NHWC, DType::Float32, 1, rounds) * 1e6);
+    OurKernel kernel(1);
+    std::vector<Contender> paths;
+    for (DepthwiseIsa isa : isas) {
+      Contender path = our_contender(kernel, s, DataFormat::NHWC, DType::Float32);
+      path.time = [isa, time = path.time](int repeats) {
+        set_depthwise_isa_for_testing(isa);
+        return time(repeats);
+      };
+      paths.push_back(std::move(path));
     }
+    const std::vector<double> t = time_interleaved(paths, rounds);
     set_depthwise_isa_for_testing(DepthwiseIsa::Auto);
+    std::printf("%-22s", s.name.c_str());
+    for (std::size_t i = 0; i < isas.size(); ++i)
+      std::printf("  %s %8.1f", std::string(depthwise_isa_name(isas[i])).c_str(), t[i] * 1e6);
     std::printf("\n");
   }
 }
