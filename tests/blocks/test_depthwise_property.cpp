@@ -233,6 +233,31 @@ TEST_CASE("NCHW float in bands of rows matches the reference on tall images, eve
   }
 }
 
+// Unit-stride NCHW planes of more than 1024 outputs go to the plane kernel, which writes rows of
+// at least a vector straight into the output; widths around whole tiles of vectors, every path.
+TEST_CASE("NCHW planes written row by row match the reference, every path", "[depthwise][property]") {
+  RestoreDefaultIsa restore;
+  Executor pool(2);
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    std::mt19937 rng(20261128);
+    auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+    for (int trial = 0; trial < 10; ++trial) {
+      RandomCase r;
+      r.nchw = true;
+      r.n = pick(1, 2); r.h = pick(40, 60); r.w = pick(30, 140); r.c = pick(1, 6);
+      r.kh = pick(1, 5); r.kw = pick(1, 5); r.m = pick(1, 2);
+      r.sh = r.sw = 1; r.dh = pick(1, 2); r.dw = pick(1, 2);
+      const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
+      r.padding = paddings[trial % 3];
+      if (r.padding == "EXPLICIT") { r.pt = pick(0, 3); r.pb = pick(0, 3); r.pl = pick(0, 3); r.pr = pick(0, 3); }
+      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+      check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
+      check_against_reference<double>(r, rng, 1e-12, nullptr);
+    }
+  }
+}
+
 // Input and output beyond 16 MiB take the large-image path: the next input row is prefetched
 // and whole aligned tiles are written with streaming stores.
 TEST_CASE("kernel matches the reference on images beyond the caches, every path", "[depthwise][property]") {
