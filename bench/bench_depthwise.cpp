@@ -294,6 +294,12 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);
 }
 
+// Pause before each sample. pthreadpool's workers spin for a million pause instructions after
+// their last task, about 20 ms on this CPU: with a 10 ms pause XNNPACK's idle worker still held
+// one of the two cores when the next contender started, and our 2-thread runs were slower than
+// 1-thread ones (7x7x1024: 48.6 us against 19.3) while the same code alone scaled 1.8x.
+int g_pause_ms = 40;
+
 // Median seconds per call of each contender, timed in interleaved rounds after a warm-up.
 std::vector<double> time_interleaved(const std::vector<Contender>& contenders, int rounds, double sample_seconds = 3e-3) {
   std::vector<int> repeats;
@@ -303,10 +309,9 @@ std::vector<double> time_interleaved(const std::vector<Contender>& contenders, i
   for (int round = 0; round < warmup + rounds; ++round) {
     for (std::size_t j = 0; j < contenders.size(); ++j) {
       const std::size_t i = (j + static_cast<std::size_t>(round)) % contenders.size();  // rotate who goes first
-      // Pools spin for a while after their last task (pthreadpool for about a million
-      // iterations); a pause lets the previous contender's threads go to sleep first, so they
-      // do not take a core from the next one.
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      // Pools spin for a while after their last task; the pause lets the previous contender's
+      // threads go to sleep first, so they do not take a core from the next one.
+      std::this_thread::sleep_for(std::chrono::milliseconds(g_pause_ms));
       // After the pause this virtual machine's cores come back slowly: the first millisecond
       // of calls ran at a third to a half of their speed (56x56x128: 320, 250, 140, 120, then
       // 100 us), which inflated every contender's 3 ms sample by 20-40%. An untimed sample
@@ -519,14 +524,15 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) rounds = std::atoi(argv[++i]);
     else if (std::strcmp(argv[i], "--peers-only") == 0) extra = false;
     else if (std::strcmp(argv[i], "--min") == 0) g_use_minimum = true;
+    else if (std::strcmp(argv[i], "--pause-ms") == 0 && i + 1 < argc) g_pause_ms = std::atoi(argv[++i]);
     else {
-      std::printf("usage: %s [--rounds N] [--peers-only] [--min]\n", argv[0]);
+      std::printf("usage: %s [--rounds N] [--peers-only] [--min] [--pause-ms N]\n", argv[0]);
       return 2;
     }
   }
-  std::printf("# depthwise fp32 NHWC, our path: %s; %s of %d interleaved rounds\n",
+  std::printf("# depthwise fp32 NHWC, our path: %s; %s of %d interleaved rounds, %d ms pause before each sample\n",
               std::string(depthwise_isa_name(active_depthwise_isa())).c_str(), g_use_minimum ? "minimum" : "median",
-              rounds);
+              rounds, g_pause_ms);
   print_scaling(rounds);
   if (extra) {
     std::vector<double> nchw, f64, f16, bf16;
