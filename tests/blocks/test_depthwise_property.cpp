@@ -281,3 +281,25 @@ TEST_CASE("kernel matches the reference on images beyond the caches, every path"
     }
   }
 }
+
+// With AVX-512 a whole output row is covered by tiles whose outer input columns may lie in the
+// padding (read as zeros); padding wider than the filter puts whole tiles outside the image.
+TEST_CASE("kernel matches the reference when row tiles reach into wide padding, every path", "[depthwise][property]") {
+  RestoreDefaultIsa restore;
+  std::mt19937 rng(17);
+  auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    for (int trial = 0; trial < 24; ++trial) {
+      RandomCase r;
+      r.n = 1; r.h = pick(2, 9); r.w = pick(2, 30); r.c = pick(16, 48);
+      r.kh = 3; r.kw = trial % 2 ? 5 : 3; r.m = 1;
+      r.sh = pick(1, 2); r.sw = pick(1, 2); r.dh = pick(1, 2); r.dw = trial % 3 == 0 ? 2 : 1;
+      r.padding = "EXPLICIT";
+      r.pt = pick(0, 4); r.pb = pick(0, 4); r.pl = pick(0, 12); r.pr = pick(0, 12);
+      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+      check_against_reference<float>(r, rng, 1e-5, nullptr);
+      check_against_reference<double>(r, rng, 1e-12, nullptr);
+    }
+  }
+}
