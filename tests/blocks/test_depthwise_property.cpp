@@ -28,19 +28,28 @@ struct RandomCase {
   std::int64_t pt = 0, pb = 0, pl = 0, pr = 0;
 };
 
+std::int64_t pick(std::mt19937& rng, int lo, int hi) {
+  return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng));
+}
+
+// SAME, VALID or EXPLICIT (`which` 0, 1, 2), the explicit pads drawn up to `most`.
+void set_padding(RandomCase& r, std::int64_t which, int most, std::mt19937& rng) {
+  const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
+  r.padding = paddings[which];
+  if (r.padding != "EXPLICIT") return;
+  r.pt = pick(rng, 0, most); r.pb = pick(rng, 0, most); r.pl = pick(rng, 0, most); r.pr = pick(rng, 0, most);
+}
+
 // Wide: channel counts across one and several vectors (and their tails), rows long enough for
 // whole register tiles between the border pixels.
 RandomCase draw(std::mt19937& rng, bool wide = false) {
-  auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
   RandomCase r;
-  r.nchw = pick(0, 1) == 1;
-  r.n = pick(1, 3); r.h = pick(1, 12); r.w = pick(1, 12); r.c = pick(1, 7);
-  if (wide) { r.n = pick(1, 2); r.w = pick(8, 40); r.c = pick(8, 70); }
-  r.kh = pick(1, 5); r.kw = pick(1, 5); r.m = pick(0, 3);
-  r.sh = pick(1, 3); r.sw = pick(1, 3); r.dh = pick(1, 3); r.dw = pick(1, 3);
-  const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
-  r.padding = paddings[pick(0, 2)];
-  if (r.padding == "EXPLICIT") { r.pt = pick(0, 3); r.pb = pick(0, 3); r.pl = pick(0, 3); r.pr = pick(0, 3); }
+  r.nchw = pick(rng, 0, 1) == 1;
+  r.n = pick(rng, 1, 3); r.h = pick(rng, 1, 12); r.w = pick(rng, 1, 12); r.c = pick(rng, 1, 7);
+  if (wide) { r.n = pick(rng, 1, 2); r.w = pick(rng, 8, 40); r.c = pick(rng, 8, 70); }
+  r.kh = pick(rng, 1, 5); r.kw = pick(rng, 1, 5); r.m = pick(rng, 0, 3);
+  r.sh = pick(rng, 1, 3); r.sw = pick(rng, 1, 3); r.dh = pick(rng, 1, 3); r.dw = pick(rng, 1, 3);
+  set_padding(r, pick(rng, 0, 2), 3, rng);
   return r;
 }
 
@@ -211,17 +220,14 @@ TEST_CASE("NCHW float in bands of rows matches the reference on tall images, eve
   for (DepthwiseIsa isa : supported_depthwise_isas()) {
     set_depthwise_isa_for_testing(isa);
     std::mt19937 rng(20261127);
-    auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
     for (int trial = 0; trial < 8; ++trial) {
       RandomCase r;
       r.nchw = true;
       // Tall enough for several bands of rows, strided so that the banded path is taken.
-      r.n = pick(1, 2); r.h = pick(40, 90); r.w = pick(20, 60); r.c = pick(16, 80);
-      r.kh = pick(1, 5); r.kw = pick(1, 5); r.m = 1;
-      r.sh = pick(1, 3); r.sw = pick(2, 3); r.dh = pick(1, 3); r.dw = pick(1, 3);
-      const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
-      r.padding = paddings[trial % 3];
-      if (r.padding == "EXPLICIT") { r.pt = pick(0, 6); r.pb = pick(0, 6); r.pl = pick(0, 6); r.pr = pick(0, 6); }
+      r.n = pick(rng, 1, 2); r.h = pick(rng, 40, 90); r.w = pick(rng, 20, 60); r.c = pick(rng, 16, 80);
+      r.kh = pick(rng, 1, 5); r.kw = pick(rng, 1, 5); r.m = 1;
+      r.sh = pick(rng, 1, 3); r.sw = pick(rng, 2, 3); r.dh = pick(rng, 1, 3); r.dw = pick(rng, 1, 3);
+      set_padding(r, trial % 3, 6, rng);
       INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
       check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
     }
@@ -245,16 +251,13 @@ TEST_CASE("NCHW planes written row by row match the reference, every path", "[de
   for (DepthwiseIsa isa : supported_depthwise_isas()) {
     set_depthwise_isa_for_testing(isa);
     std::mt19937 rng(20261128);
-    auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
     for (int trial = 0; trial < 10; ++trial) {
       RandomCase r;
       r.nchw = true;
-      r.n = pick(1, 2); r.h = pick(40, 60); r.w = pick(30, 140); r.c = pick(1, 6);
-      r.kh = pick(1, 5); r.kw = pick(1, 5); r.m = pick(1, 2);
-      r.sh = r.sw = 1; r.dh = pick(1, 2); r.dw = pick(1, 2);
-      const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
-      r.padding = paddings[trial % 3];
-      if (r.padding == "EXPLICIT") { r.pt = pick(0, 3); r.pb = pick(0, 3); r.pl = pick(0, 3); r.pr = pick(0, 3); }
+      r.n = pick(rng, 1, 2); r.h = pick(rng, 40, 60); r.w = pick(rng, 30, 140); r.c = pick(rng, 1, 6);
+      r.kh = pick(rng, 1, 5); r.kw = pick(rng, 1, 5); r.m = pick(rng, 1, 2);
+      r.sh = r.sw = 1; r.dh = pick(rng, 1, 2); r.dw = pick(rng, 1, 2);
+      set_padding(r, trial % 3, 3, rng);
       INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
       check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
       check_against_reference<double>(r, rng, 1e-12, nullptr);
@@ -291,16 +294,15 @@ TEST_CASE("kernel matches the reference on images beyond the caches, every path"
 TEST_CASE("kernel matches the reference when row tiles reach into wide padding, every path", "[depthwise][property]") {
   RestoreDefaultIsa restore;
   std::mt19937 rng(17);
-  auto pick = [&](int lo, int hi) { return static_cast<std::int64_t>(std::uniform_int_distribution<int>(lo, hi)(rng)); };
   for (DepthwiseIsa isa : supported_depthwise_isas()) {
     set_depthwise_isa_for_testing(isa);
     for (int trial = 0; trial < 24; ++trial) {
       RandomCase r;
-      r.n = 1; r.h = pick(2, 9); r.w = pick(2, 30); r.c = pick(16, 48);
+      r.n = 1; r.h = pick(rng, 2, 9); r.w = pick(rng, 2, 30); r.c = pick(rng, 16, 48);
       r.kh = 3; r.kw = trial % 2 ? 5 : 3; r.m = 1;
-      r.sh = pick(1, 2); r.sw = pick(1, 2); r.dh = pick(1, 2); r.dw = trial % 3 == 0 ? 2 : 1;
+      r.sh = pick(rng, 1, 2); r.sw = pick(rng, 1, 2); r.dh = pick(rng, 1, 2); r.dw = trial % 3 == 0 ? 2 : 1;
       r.padding = "EXPLICIT";
-      r.pt = pick(0, 4); r.pb = pick(0, 4); r.pl = pick(0, 12); r.pr = pick(0, 12);
+      r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4); r.pl = pick(rng, 0, 12); r.pr = pick(rng, 0, 12);
       INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
       check_against_reference<float>(r, rng, 1e-5, nullptr);
       check_against_reference<double>(r, rng, 1e-12, nullptr);
