@@ -419,8 +419,6 @@ void run_nchw_transposed(const Kernels& k, const Tensor& input, const Tensor& fi
 // that writes them and the tiles that read them.
 constexpr std::int64_t kBandBytes = 256 << 10;
 
-// Output rows [r0, r1) of image n, NCHW float, multiplier 1: the input rows they read are
-// transposed into an NHWC buffer, convolved by the NHWC kernel, and transposed back.
 // Floats between pixels of a band: an odd number of cache lines, so that the 64 pixels a transpose
 // tile writes fall into different L1 sets (at 128 or 512 channels they shared 8 or 2 of the 64
 // sets, and the transpose ran at a quarter of its speed).
@@ -429,6 +427,8 @@ std::int64_t band_pixel_stride(std::int64_t depth) {
   return (lines % 2 ? lines : lines + 1) * 16;
 }
 
+// Output rows [r0, r1) of image n, NCHW float, multiplier 1: the input rows they read are
+// transposed into an NHWC buffer, convolved by the NHWC kernel, and transposed back.
 void run_nchw_band(const Kernels& k, const float* input, const float* filter, const DepthwiseGeometry& g,
                    float* output, std::int64_t n, std::int64_t r0, std::int64_t r1) {
   const std::int64_t depth = g.in_depth, pixel = band_pixel_stride(depth);
