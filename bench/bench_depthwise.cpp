@@ -471,11 +471,9 @@ void print_geomean(const std::vector<Row>& rows, int threads) {
 }
 
 // The speed-up of 2 threads over 1 on the five shapes with the most arithmetic: ours alone, the
-// two thread counts interleaved, measured before any peer exists. In the side-by-side rounds a
-// peer's pool threads can still be spinning on one core when ours start (pthreadpool spins for
-// about a million pauses after its last task), which says more about the peer than about us.
-// Samples of 30 ms: on this virtual machine a core left idle during the pause between samples
-// takes a while to come back, which a 3 ms sample of a 2-thread run cannot amortize.
+// two thread counts interleaved, measured before any peer's pool exists, so nothing but our own
+// threads can hold a core. Samples of 30 ms, ten times the side-by-side ones: a 2-thread sample
+// depends on two cores' scheduling, and longer samples average out more of this VM's jitter.
 constexpr double kScalingSampleSeconds = 30e-3;
 
 void print_scaling(int rounds) {
