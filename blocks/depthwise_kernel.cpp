@@ -303,8 +303,8 @@ void run_nhwc_items(const Kernels& k, const depthwise::NhwcJob<A>& job, std::int
 }
 
 // Work items split the channels into groups of 8 vectors (the last group takes the remainder).
-template <typename A>
-void set_channel_groups(const Kernels& k, depthwise::NhwcJob<A>& job) {
+template <typename A, typename S>
+void set_channel_groups(const Kernels& k, depthwise::NhwcJob<A, S>& job) {
   // Elements of A per vector register; at least one (a double on the portable path has
   // float_lanes * 4 / 8 = 0, which once made group_size 0 and divided by it).
   const std::int64_t lanes =
@@ -323,10 +323,72 @@ std::int64_t rows_per_work_item(std::int64_t row_sets, std::int64_t out_rows) {
   return rows;
 }
 
+// Work items of a job (row blocks x channel groups) and the multiply-adds in one.
+template <typename A, typename S>
+std::int64_t nhwc_item_count(const DepthwiseGeometry& g, const depthwise::NhwcJob<A, S>& job) {
+  const std::int64_t blocks_per_image = (g.out_rows + job.rows_per_item - 1) / job.rows_per_item;
+  return g.batch * blocks_per_image * job.channel_groups;
+}
+
+template <typename A, typename S>
+std::int64_t nhwc_item_cost(const DepthwiseGeometry& g, const depthwise::NhwcJob<A, S>& job) {
+  return job.rows_per_item * g.out_cols * std::min(job.group_size, job.shape.depth) * g.filter_rows * g.filter_cols;
+}
+
+// The bits type the tiles read a 16-bit tensor type as; void for the others.
+template <typename T>
+struct BitsOfT {
+  using type = void;
+};
+template <>
+struct BitsOfT<Eigen::half> {
+  using type = depthwise::HalfBits;
+};
+template <>
+struct BitsOfT<Eigen::bfloat16> {
+  using type = depthwise::BFloat16Bits;
+};
+template <typename T>
+using BitsOf = typename BitsOfT<T>::type;
+
+// Whether a 16-bit tensor can go to the tiles as it is: the tiles convert cheaply for this shape,
+// and the input needs no copy for other reasons (multiplier, 4 KiB pixels).
+template <typename T>
+bool runs_in_place(const Kernels& k, const DepthwiseGeometry& g) {
+  return g.multiplier == 1 && input_pixel_stride<T>(g.in_depth, g.in_cols) == g.in_depth &&
+         k.converts_in_tiles(conv_shape(g, g.in_depth));
+}
+
+// 16-bit tensors read and written in place by the tiles, which convert in registers: no copy of
+// the input in float, no float output to convert back.
+template <typename T>
+void run_nhwc_in_place(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g,
+                       T* target, std::int64_t out_count, const KernelContext* context) {
+  using Bits = BitsOf<T>;
+  depthwise::NhwcJob<float, Bits> job;
+  job.shape = conv_shape(g, g.out_depth());
+  job.input = reinterpret_cast<const Bits*>(source);
+  job.input_pixel_stride = job.shape.depth;
+  job.output = reinterpret_cast<Bits*>(target);
+  const auto bytes = (g.batch * g.in_rows * g.in_cols * g.in_depth + out_count) * static_cast<std::int64_t>(sizeof(T));
+  job.large = bytes > (16 << 20);
+  job.filter = filter_in_compute_type<T, float>(k, filter);
+  set_channel_groups(k, job);
+  job.rows_per_item = rows_per_work_item(g.batch * job.channel_groups, g.out_rows);
+  run_parallel(context, nhwc_item_count(g, job), min_chunk_for(nhwc_item_cost(g, job)),
+               [&](std::int64_t begin, std::int64_t end) {
+                 if constexpr (std::is_same_v<Bits, depthwise::HalfBits>) k.nhwc_half(job, begin, end);
+                 else k.nhwc_bf16(job, begin, end);
+               });
+}
+
 // NHWC input `source` (N x H x W x C) to NHWC `target` (N x OH x OW x C*M), both of type T.
 template <typename T>
 void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g, T* target,
               std::int64_t out_count, const KernelContext* context) {
+  if constexpr (!std::is_void_v<BitsOf<T>>) {
+    if (runs_in_place<T>(k, g)) return run_nhwc_in_place(k, source, filter, g, target, out_count, context);
+  }
   using A = Compute<T>;
   depthwise::NhwcJob<A> job;
   job.shape = conv_shape(g, g.out_depth());
@@ -339,11 +401,7 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
   // Channel groups and blocks of a few rows give both threads work on deep layers with few rows.
   set_channel_groups(k, job);
   job.rows_per_item = rows_per_work_item(g.batch * job.channel_groups, g.out_rows);
-  const std::int64_t blocks_per_image = (g.out_rows + job.rows_per_item - 1) / job.rows_per_item;
-  const std::int64_t items = g.batch * blocks_per_image * job.channel_groups;
-  const std::int64_t item_cost = job.rows_per_item * g.out_cols * std::min(job.group_size, job.shape.depth) *
-                                 g.filter_rows * g.filter_cols;
-  run_parallel(context, items, min_chunk_for(item_cost),
+  run_parallel(context, nhwc_item_count(g, job), min_chunk_for(nhwc_item_cost(g, job)),
                [&](std::int64_t begin, std::int64_t end) { run_nhwc_items(k, job, begin, end); });
   if constexpr (!std::is_same_v<T, A>) {
     run_parallel(context, out_count, 65536, [&](std::int64_t begin, std::int64_t end) {

@@ -16,15 +16,27 @@ struct ConvShape {
   std::int64_t pad_top, pad_left;
 };
 
+// 16-bit floating-point values as their raw bits, the way the NHWC tiles read and write float16
+// and bfloat16 tensors in place (converting in registers); distinct types so that the tiles pick
+// the right conversion.
+struct HalfBits {
+  std::uint16_t bits;
+};
+struct BFloat16Bits {
+  std::uint16_t bits;
+};
+
 // NHWC: input [N, H, W, depth], filter [KH, KW, depth], output [N, OH, OW, depth].
+// A is the compute type (of the filter too), S the element type of input and output: A itself,
+// or HalfBits/BFloat16Bits computed in float.
 // Work item i covers channel group i % groups of the (i / groups)-th block of rows_per_item
 // output rows; row blocks do not cross images.
-template <typename A>
+template <typename A, typename S = A>
 struct NhwcJob {
   ConvShape shape;
-  const A* input;
+  const S* input;
   const A* filter;
-  A* output;
+  S* output;
   std::int64_t channel_groups;
   std::int64_t group_size;  // channels per group; the last group takes the remainder
   std::int64_t rows_per_item;
@@ -53,6 +65,12 @@ struct Kernels {
   std::int64_t float_lanes;  // channels per vector, to size channel groups
   void (*nhwc_f32)(const NhwcJob<float>& job, std::int64_t begin, std::int64_t end);
   void (*nhwc_f64)(const NhwcJob<double>& job, std::int64_t begin, std::int64_t end);
+  // float16 and bfloat16 read and written in place, converted in registers; used for the shapes
+  // `converts_in_tiles` accepts (where the tiles load each input vector only a few times), the
+  // others convert the whole input to float first.
+  void (*nhwc_half)(const NhwcJob<float, HalfBits>& job, std::int64_t begin, std::int64_t end);
+  void (*nhwc_bf16)(const NhwcJob<float, BFloat16Bits>& job, std::int64_t begin, std::int64_t end);
+  bool (*converts_in_tiles)(const ConvShape& shape);
   void (*nchw)(const NchwJob& job, std::int64_t begin, std::int64_t end);
   // Contiguous conversions; 16-bit values travel as raw bits.
   void (*half_to_float)(const std::uint16_t* from, float* to, std::int64_t count);

@@ -110,6 +110,22 @@ std::int64_t expected_size(std::int64_t in, std::int64_t k, std::int64_t s, std:
   return out;
 }
 
+// The kernel on its own (executor null) or splitting its work over `executor`'s threads.
+Tensor run_kernel(const Tensor& input, const Tensor& filter, const BoundValues& values, Executor* executor) {
+  std::function<bool()> never = [] { return false; };
+  std::unique_ptr<KernelContext> context;
+  BlockEnvironment env;
+  if (executor) {
+    context = std::make_unique<KernelContext>(
+        values, env, std::map<std::string, Tensor>{}, nullptr,
+        [executor](std::int64_t total, std::int64_t chunk, const std::function<void(std::int64_t, std::int64_t)>& body) {
+          executor->parallel_for(total, chunk, body);
+        },
+        never);
+  }
+  return depthwise_conv2d(input, filter, read_depthwise_params(values), context.get());
+}
+
 template <typename T>
 void check_against_reference(const RandomCase& r, std::mt19937& rng, double tolerance, Executor* executor) {
   std::uniform_real_distribution<double> value(-1.0, 1.0);
@@ -131,18 +147,7 @@ void check_against_reference(const RandomCase& r, std::mt19937& rng, double tole
                       Catch::StartsWith("Computed output size would be negative"));
     return;
   }
-  std::function<bool()> never = [] { return false; };
-  std::unique_ptr<KernelContext> context;
-  BlockEnvironment env;
-  if (executor) {
-    context = std::make_unique<KernelContext>(
-        values, env, std::map<std::string, Tensor>{}, nullptr,
-        [executor](std::int64_t total, std::int64_t chunk, const std::function<void(std::int64_t, std::int64_t)>& body) {
-          executor->parallel_for(total, chunk, body);
-        },
-        never);
-  }
-  const Tensor output = depthwise_conv2d(input, filter, read_depthwise_params(values), context.get());
+  const Tensor output = run_kernel(input, filter, values, executor);
   const Dims out_dims = r.nchw ? Dims{r.n, r.c * r.m, oh, ow} : Dims{r.n, oh, ow, r.c * r.m};
   REQUIRE(output.dims() == out_dims);
   const auto expected = reference(r, x, f, oh, ow, top, left);
@@ -307,5 +312,87 @@ TEST_CASE("kernel matches the reference when row tiles reach into wide padding, 
       check_against_reference<float>(r, rng, 1e-5, nullptr);
       check_against_reference<double>(r, rng, 1e-12, nullptr);
     }
+  }
+}
+
+namespace {
+
+// How many representable values of T lie between a and b, plus one (0 when equal; +0 and -0 are
+// equal).
+template <typename T>
+int ulps_apart(T a, T b) {
+  auto ordered = [](T v) {
+    const auto bits = Eigen::numext::bit_cast<std::uint16_t>(v);
+    return bits & 0x8000u ? -static_cast<int>(bits & 0x7fffu) : static_cast<int>(bits);
+  };
+  return std::abs(ordered(a) - ordered(b));
+}
+
+// A 16-bit result is the float computation rounded once to T, to nearest: within one unit in the
+// last place of the float kernel's result on the same values, and equal to it almost everywhere
+// (the two may sum in different orders). Much tighter than the reference tolerance, which must
+// allow for the rounding of T itself.
+template <typename T>
+void check_rounded_once(const RandomCase& r, std::mt19937& rng, Executor* executor) {
+  std::uniform_real_distribution<double> value(-1.0, 1.0);
+  std::vector<double> x(static_cast<std::size_t>(r.n * r.h * r.w * r.c)), f(static_cast<std::size_t>(r.kh * r.kw * r.c * r.m));
+  for (auto& v : x) v = static_cast<double>(static_cast<T>(value(rng)));
+  for (auto& v : f) v = static_cast<double>(static_cast<T>(value(rng)));
+  const BoundValues values = test::bind_values(*builtin_registry().find("DepthwiseConv2dNative"), values_of(r));
+  const Dims in_dims{r.n, r.h, r.w, r.c}, filter_dims{r.kh, r.kw, r.c, r.m};
+  const Tensor narrow = run_kernel(test::tensor_from_doubles<T>(in_dims, x), test::tensor_from_doubles<T>(filter_dims, f),
+                                   values, executor);
+  const Tensor wide = run_kernel(test::tensor_from_doubles<float>(in_dims, x),
+                                 test::tensor_from_doubles<float>(filter_dims, f), values, executor);
+  REQUIRE(narrow.dims() == wide.dims());
+  const T* got = narrow.data<T>();
+  const float* exact = wide.data<float>();
+  std::int64_t differing = 0;
+  for (std::int64_t i = 0; i < narrow.element_count(); ++i) {
+    const int apart = ulps_apart(got[i], static_cast<T>(exact[i]));
+    differing += apart > 0;
+    if (apart <= 1) continue;
+    INFO("element " << i << ": " << static_cast<float>(got[i]) << " against float " << exact[i]);
+    REQUIRE(apart <= 1);
+  }
+  // A different summation order moves the float result by a few float ulps, which changes its
+  // rounding to T only next to a tie; a wrong rounding (truncation, say) shows on about half.
+  CHECK(differing * 100 <= narrow.element_count());
+}
+
+}  // namespace
+
+// float16 and bfloat16 NHWC tensors that need no copy (multiplier 1, 3 or 5 filter columns, column
+// stride and dilation the input-reusing tiles take) are read and written in place by AVX-512's
+// tiles, converted in registers: borders, wide padding, channel tails and the large-image stores.
+TEST_CASE("16-bit tensors converted in the tiles equal the float result rounded once, every path",
+          "[depthwise][property]") {
+  RestoreDefaultIsa restore;
+  Executor pool(2);
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    std::mt19937 rng(20261129);
+    for (int trial = 0; trial < 30; ++trial) {
+      RandomCase r;
+      r.kh = pick(rng, 1, 5); r.kw = trial % 2 ? 5 : 3; r.m = trial % 7 == 6 ? 2 : 1;
+      r.sh = pick(rng, 1, 3); r.dh = pick(rng, 1, 3);
+      // At least one window high and wide, so that VALID has outputs.
+      r.n = pick(rng, 1, 2); r.h = (r.kh - 1) * r.dh + pick(rng, 1, 8); r.w = pick(rng, 10, 40); r.c = pick(rng, 16, 80);
+      const int column_kind = trial % 3;  // (stride, dilation): (1, 1), (2, 1), (1, 2)
+      r.sw = column_kind == 1 ? 2 : 1; r.dw = column_kind == 2 ? 2 : 1;
+      set_padding(r, pick(rng, 0, 2), 8, rng);
+      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+      Executor* executor = trial % 2 ? &pool : nullptr;
+      check_rounded_once<Eigen::half>(r, rng, executor);
+      check_rounded_once<Eigen::bfloat16>(r, rng, executor);
+    }
+    // Beyond 16 MiB of input and output: streamed stores of converted tiles.
+    RandomCase large;
+    large.n = 1; large.h = large.w = 260; large.c = 64; large.kh = large.kw = 3; large.m = 1;
+    large.sh = large.sw = large.dh = large.dw = 1;
+    large.padding = "SAME";
+    INFO("kernel path " << depthwise_isa_name(isa) << ": " << describe(large));
+    check_rounded_once<Eigen::half>(large, rng, nullptr);
+    check_rounded_once<Eigen::bfloat16>(large, rng, nullptr);
   }
 }
