@@ -115,7 +115,7 @@ class Scratch {
 };
 
 struct CallScratch {
-  Scratch input, filter, output, transposed_input, transposed_output;
+  Scratch input, filter, paired_filter, output, transposed_input, transposed_output;
 };
 thread_local CallScratch call_scratch;
 
@@ -359,6 +359,26 @@ bool runs_in_place(const Kernels& k, const DepthwiseGeometry& g) {
          k.converts_in_tiles(conv_shape(g, g.in_depth));
 }
 
+// The filter in the order the tiles widen bfloat16 blocks of two vectors (NhwcJob::paired_filter):
+// within each whole block of 2 * lanes channels, the even channels first, then the odd ones.
+const float* paired_filter(const float* filter, std::int64_t taps, std::int64_t depth, std::int64_t lanes) {
+  float* target = call_scratch.paired_filter.get<float>(taps * depth);
+  const std::int64_t block = 2 * lanes;
+  for (std::int64_t t = 0; t < taps; ++t) {
+    const float* from = filter + t * depth;
+    float* to = target + t * depth;
+    std::int64_t c = 0;
+    for (; c + block <= depth; c += block) {
+      for (std::int64_t i = 0; i < lanes; ++i) {
+        to[c + i] = from[c + 2 * i];
+        to[c + lanes + i] = from[c + 2 * i + 1];
+      }
+    }
+    for (; c < depth; ++c) to[c] = from[c];
+  }
+  return target;
+}
+
 // 16-bit tensors read and written in place by the tiles, which convert in registers: no copy of
 // the input in float, no float output to convert back.
 template <typename T>
@@ -373,6 +393,8 @@ void run_nhwc_in_place(const Kernels& k, const T* source, const Tensor& filter, 
   const auto bytes = (g.batch * g.in_rows * g.in_cols * g.in_depth + out_count) * static_cast<std::int64_t>(sizeof(T));
   job.large = bytes > (16 << 20);
   job.filter = filter_in_compute_type<T, float>(k, filter);
+  if constexpr (std::is_same_v<Bits, depthwise::BFloat16Bits>)
+    job.paired_filter = paired_filter(job.filter, g.filter_rows * g.filter_cols, g.in_depth, k.float_lanes);
   set_channel_groups(k, job);
   job.rows_per_item = rows_per_work_item(g.batch * job.channel_groups, g.out_rows);
   run_parallel(context, nhwc_item_count(g, job), min_chunk_for(nhwc_item_cost(g, job)),

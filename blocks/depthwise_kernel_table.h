@@ -40,6 +40,10 @@ struct NhwcJob {
   std::int64_t channel_groups;
   std::int64_t group_size;  // channels per group; the last group takes the remainder
   std::int64_t rows_per_item;
+  // bfloat16 in place: the filter with each whole block of two vectors of channels (aligned to
+  // it) holding the block's even channels, then its odd ones, the order in which the AVX-512
+  // tiles widen such a block (see kPairedChannels in depthwise_kernel_impl.inc).
+  const A* paired_filter = nullptr;
   // Elements between input pixels: depth, or a little more when depth is a multiple of 4 KiB,
   // where every pixel of a tile would fall into the same L1 cache set.
   std::int64_t input_pixel_stride;
