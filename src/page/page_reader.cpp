@@ -1,5 +1,6 @@
 // Reading page files: every problem is collected with its JSON pointer; nothing throws out.
 #include <set>
+#include <unordered_set>
 
 #include "runtime/text_util.h"
 #include "src/io/atomic_file.h"
@@ -48,7 +49,8 @@ class PageReader {
  public:
   explicit PageReader(std::string base_dir) { page_.graph.base_dir = std::move(base_dir); }
 
-  PageLoadResult read(const Json& document) {
+  // Takes the document apart: block values are moved into the page, not copied.
+  PageLoadResult read(Json& document) {
     if (!document.is_object()) {
       problem("", "a page must be a JSON object, not " + kind_of(document));
       return finish(false);
@@ -116,7 +118,7 @@ class PageReader {
       if (!known.count(key)) problem("/" + key, "unknown key (a page has format, version, name, blocks, links, layout)");
   }
 
-  void read_blocks(const Json& document) {
+  void read_blocks(Json& document) {
     const auto blocks = document.find("blocks");
     if (blocks == document.end()) {
       problem("/blocks", "missing; a page lists its blocks, even as []");
@@ -126,11 +128,11 @@ class PageReader {
       problem("/blocks", "must be an array, not " + kind_of(*blocks));
       return;
     }
-    std::set<std::string> ids;
+    std::unordered_set<std::string> ids;
     for (std::size_t i = 0; i < blocks->size(); ++i) read_block((*blocks)[i], "/blocks/" + std::to_string(i), ids);
   }
 
-  void read_block(const Json& block, const std::string& where, std::set<std::string>& ids) {
+  void read_block(Json& block, const std::string& where, std::unordered_set<std::string>& ids) {
     if (!block.is_object()) {
       problem(where, "a block must be an object, not " + kind_of(block));
       return;
@@ -150,14 +152,14 @@ class PageReader {
       usable = false;
     }
     if (block.contains("values")) {
-      const Json& values = block["values"];
+      Json& values = block["values"];
       if (!values.is_object()) {
         problem(where + "/values", "must be an object of port values, not " + kind_of(values));
       } else {
         for (const auto& [port, value] : values.items()) {
           if (value.is_null()) problem(where + "/values/" + port, "must not be null");
         }
-        instance.values = values;
+        instance.values = std::move(values);
       }
     }
     if (usable) page_.graph.blocks.push_back(std::move(instance));
