@@ -392,6 +392,7 @@ void run_nhwc_in_place(const Kernels& k, const T* source, const Tensor& filter, 
   job.output = reinterpret_cast<Bits*>(target);
   const auto bytes = (g.batch * g.in_rows * g.in_cols * g.in_depth + out_count) * static_cast<std::int64_t>(sizeof(T));
   job.large = bytes > (16 << 20);
+  job.aliased_pixels = job.input_pixel_stride * static_cast<std::int64_t>(sizeof(T)) % 4096 == 0;
   job.filter = filter_in_compute_type<T, float>(k, filter);
   if constexpr (std::is_same_v<Bits, depthwise::BFloat16Bits>)
     job.paired_filter = paired_filter(job.filter, g.filter_rows * g.filter_cols, g.in_depth, k.float_lanes);
@@ -418,6 +419,7 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
   const auto in_bytes =
       g.batch * job.shape.in_rows * job.shape.in_cols * job.input_pixel_stride * static_cast<std::int64_t>(sizeof(A));
   job.large = in_bytes + out_count * static_cast<std::int64_t>(sizeof(A)) > (16 << 20);
+  job.aliased_pixels = job.input_pixel_stride * static_cast<std::int64_t>(sizeof(A)) % 4096 == 0;
   job.filter = filter_in_compute_type<T, A>(k, filter);
   job.output = std::is_same_v<T, A> ? reinterpret_cast<A*>(target) : call_scratch.output.get<A>(out_count);
   // Channel groups and blocks of a few rows give both threads work on deep layers with few rows.

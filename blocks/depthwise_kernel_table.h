@@ -48,6 +48,10 @@ struct NhwcJob {
   // where every pixel of a tile would fall into the same L1 cache set.
   std::int64_t input_pixel_stride;
   bool large;  // input and output exceed the caches: prefetch rows, store around the caches
+  // Input pixels a multiple of 4 KiB apart, all in one L1 cache set, so inputs come from L2: the
+  // AVX-512 input-reusing tiles ask for the next block of channels while they work on this one
+  // (7x7x1024 float 18.3 -> 17.2 us, double 39 -> 35 us).
+  bool aliased_pixels = false;
 };
 
 // Element types a path reads or writes: the compute types and the 16-bit storage types.
