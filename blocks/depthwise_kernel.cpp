@@ -201,15 +201,17 @@ void repeat_pixel(const Kernels& k, const T* from, A* to, std::int64_t depth, st
 }
 
 // Input pixels whose size is a multiple of 4 KiB all map to the same L1 cache set; one extra
-// cache line per pixel spreads them out, at the price of a copy. On narrow images the copy costs
-// more than it saves (measured, float 1024 channels: 7, 8 and 10 columns ran 8-31% faster
-// without it, 14 columns 21% slower).
+// cache line per pixel spreads them out, at the price of a copy. It pays only where neighbouring
+// output pixels reread inputs from L1: wide images at column stride 1. Measured, float 1024
+// channels: 7, 8 and 10 columns ran 8-31% faster without it, 14 columns 21% slower (before the
+// tiles prefetched on such pixels; with it, +-3%); at stride 2 the copy made 14x14x1024 and
+// double 14x14x512 26% and 18% slower.
 constexpr std::int64_t kWidestImageLeftAsIs = 12;
 
 template <typename A>
-std::int64_t input_pixel_stride(std::int64_t depth, std::int64_t in_cols) {
+std::int64_t input_pixel_stride(std::int64_t depth, const DepthwiseGeometry& g) {
   const auto bytes = depth * static_cast<std::int64_t>(sizeof(A));
-  const bool aliased = bytes % 4096 == 0 && in_cols > kWidestImageLeftAsIs;
+  const bool aliased = bytes % 4096 == 0 && g.in_cols > kWidestImageLeftAsIs && g.stride_w == 1;
   return aliased ? depth + 64 / static_cast<std::int64_t>(sizeof(A)) : depth;
 }
 
@@ -225,7 +227,7 @@ struct PaddedInput {
 // free then.
 template <typename T, typename A>
 std::optional<PaddedInput> padded_input_layout(const DepthwiseGeometry& g, std::int64_t depth) {
-  const std::int64_t stride = input_pixel_stride<A>(depth, g.in_cols);
+  const std::int64_t stride = input_pixel_stride<A>(depth, g);
   const bool copied = !std::is_same_v<T, A> || g.multiplier != 1 || stride != depth;
   if (!copied) return std::nullopt;
   PaddedInput layout{0, 0, g.pad_top, g.pad_left, stride};
@@ -355,7 +357,7 @@ using BitsOf = typename BitsOfT<T>::type;
 // and the input needs no copy for other reasons (multiplier, 4 KiB pixels).
 template <typename T>
 bool runs_in_place(const Kernels& k, const DepthwiseGeometry& g) {
-  return g.multiplier == 1 && input_pixel_stride<T>(g.in_depth, g.in_cols) == g.in_depth &&
+  return g.multiplier == 1 && input_pixel_stride<T>(g.in_depth, g) == g.in_depth &&
          k.converts_in_tiles(conv_shape(g, g.in_depth));
 }
 

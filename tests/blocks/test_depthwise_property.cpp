@@ -198,8 +198,8 @@ TEST_CASE("kernel matches the reference loop on wide rows and deep channels, eve
   check_random_cases(40, true, 20261126);
 }
 
-// 4 KiB pixels are laid out apart in a copy on images wider than 12 columns, used as they are
-// on narrower ones; both, on every path.
+// 4 KiB pixels are laid out apart in a copy on images wider than 12 columns at column stride 1,
+// used as they are on narrower images and at stride 2; all of them, on every path.
 TEST_CASE("kernel matches the reference loop on 4 KiB pixels, narrow and wide images", "[depthwise][property]") {
   RestoreDefaultIsa restore;
   std::mt19937 rng(5);
@@ -207,14 +207,16 @@ TEST_CASE("kernel matches the reference loop on 4 KiB pixels, narrow and wide im
     INFO("kernel path " << depthwise_isa_name(isa));
     set_depthwise_isa_for_testing(isa);
     for (std::int64_t width : {6, 16}) {
-      INFO(width << " columns");
-      RandomCase r;
-      r.n = 1; r.h = 5; r.w = width; r.c = 1024; r.kh = 3; r.kw = 3; r.m = 1;
-      r.sh = r.sw = r.dh = r.dw = 1;
-      r.padding = "SAME";
-      check_against_reference<float>(r, rng, 1e-5, nullptr);
-      r.c = 512;
-      check_against_reference<double>(r, rng, 1e-12, nullptr);
+      for (std::int64_t stride : {1, 2}) {
+        INFO(width << " columns, stride " << stride);
+        RandomCase r;
+        r.n = 1; r.h = 5; r.w = width; r.c = 1024; r.kh = 3; r.kw = 3; r.m = 1;
+        r.sh = r.sw = stride; r.dh = r.dw = 1;
+        r.padding = "SAME";
+        check_against_reference<float>(r, rng, 1e-5, nullptr);
+        r.c = 512;
+        check_against_reference<double>(r, rng, 1e-12, nullptr);
+      }
     }
   }
 }
