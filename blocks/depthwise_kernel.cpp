@@ -298,15 +298,33 @@ const A* filter_in_compute_type(const Kernels& k, const Tensor& filter) {
   }
 }
 
-template <typename A>
-void run_nhwc_items(const Kernels& k, const depthwise::NhwcJob<A>& job, std::int64_t begin, std::int64_t end) {
-  if constexpr (std::is_same_v<A, double>) k.nhwc_f64(job, begin, end);
-  else k.nhwc_f32(job, begin, end);
+// Work items [begin, end) of a job, on the kernel set's function for the job's element types.
+void run_items(const Kernels& k, const depthwise::NhwcJob<float>& job, std::int64_t begin, std::int64_t end) {
+  k.nhwc_f32(job, begin, end);
+}
+void run_items(const Kernels& k, const depthwise::NhwcJob<double>& job, std::int64_t begin, std::int64_t end) {
+  k.nhwc_f64(job, begin, end);
+}
+void run_items(const Kernels& k, const depthwise::NhwcJob<float, depthwise::HalfBits>& job, std::int64_t begin,
+               std::int64_t end) {
+  k.nhwc_half(job, begin, end);
+}
+void run_items(const Kernels& k, const depthwise::NhwcJob<float, depthwise::BFloat16Bits>& job, std::int64_t begin,
+               std::int64_t end) {
+  k.nhwc_bf16(job, begin, end);
+}
+void run_items(const Kernels& k, const depthwise::NhwcJob<float, depthwise::RepeatedTwice<float>, float>& job,
+               std::int64_t begin, std::int64_t end) {
+  k.nhwc_f32_repeated(job, begin, end);
+}
+void run_items(const Kernels& k, const depthwise::NhwcJob<double, depthwise::RepeatedTwice<double>, double>& job,
+               std::int64_t begin, std::int64_t end) {
+  k.nhwc_f64_repeated(job, begin, end);
 }
 
 // Work items split the channels into groups of 8 vectors (the last group takes the remainder).
-template <typename A, typename S>
-void set_channel_groups(const Kernels& k, depthwise::NhwcJob<A, S>& job) {
+template <typename A, typename In, typename Out>
+void set_channel_groups(const Kernels& k, depthwise::NhwcJob<A, In, Out>& job) {
   // Elements of A per vector register; at least one (a double on the portable path has
   // float_lanes * 4 / 8 = 0, which once made group_size 0 and divided by it).
   const std::int64_t lanes =
@@ -325,16 +343,20 @@ std::int64_t rows_per_work_item(std::int64_t row_sets, std::int64_t out_rows) {
   return rows;
 }
 
-// Work items of a job (row blocks x channel groups) and the multiply-adds in one.
-template <typename A, typename S>
-std::int64_t nhwc_item_count(const DepthwiseGeometry& g, const depthwise::NhwcJob<A, S>& job) {
+// Splits a job whose input, filter and output are set into work items (row blocks x channel
+// groups; channel groups and blocks of a few rows give both threads work on deep layers with few
+// rows) and runs them over the pool.
+template <typename A, typename In, typename Out>
+void run_job(const Kernels& k, depthwise::NhwcJob<A, In, Out>& job, const DepthwiseGeometry& g,
+             const KernelContext* context) {
+  set_channel_groups(k, job);
+  job.rows_per_item = rows_per_work_item(g.batch * job.channel_groups, g.out_rows);
   const std::int64_t blocks_per_image = (g.out_rows + job.rows_per_item - 1) / job.rows_per_item;
-  return g.batch * blocks_per_image * job.channel_groups;
-}
-
-template <typename A, typename S>
-std::int64_t nhwc_item_cost(const DepthwiseGeometry& g, const depthwise::NhwcJob<A, S>& job) {
-  return job.rows_per_item * g.out_cols * std::min(job.group_size, job.shape.depth) * g.filter_rows * g.filter_cols;
+  const std::int64_t items = g.batch * blocks_per_image * job.channel_groups;
+  const std::int64_t item_cost =
+      job.rows_per_item * g.out_cols * std::min(job.group_size, job.shape.depth) * g.filter_rows * g.filter_cols;
+  run_parallel(context, items, min_chunk_for(item_cost),
+               [&](std::int64_t begin, std::int64_t end) { run_items(k, job, begin, end); });
 }
 
 // The bits type the tiles read a 16-bit tensor type as; void for the others.
@@ -353,12 +375,25 @@ struct BitsOfT<Eigen::bfloat16> {
 template <typename T>
 using BitsOf = typename BitsOfT<T>::type;
 
-// Whether a 16-bit tensor can go to the tiles as it is: the tiles convert cheaply for this shape,
-// and the input needs no copy for other reasons (multiplier, 4 KiB pixels).
+// Whether the tiles can read the input tensor as it is, converting (16-bit types) or repeating
+// channels (multiplier 2) in registers: they do that cheaply for this shape, and the pixels need
+// no spreading copy (4 KiB pixels).
 template <typename T>
 bool runs_in_place(const Kernels& k, const DepthwiseGeometry& g) {
-  return g.multiplier == 1 && input_pixel_stride<T>(g.in_depth, g) == g.in_depth &&
-         k.converts_in_tiles(conv_shape(g, g.in_depth));
+  return input_pixel_stride<T>(g.in_depth, g) == g.in_depth && k.converts_in_tiles(conv_shape(g, g.out_depth()));
+}
+
+// Points a job at an input tensor of `value_bytes` values that its tiles read as they are.
+template <typename A, typename In, typename Out>
+void set_in_place_input(depthwise::NhwcJob<A, In, Out>& job, const DepthwiseGeometry& g, const void* source,
+                        std::int64_t value_bytes) {
+  job.shape = conv_shape(g, g.out_depth());
+  job.input = static_cast<const In*>(source);
+  job.input_pixel_stride = job.shape.depth;  // in units of In: the input's own pixel size
+  const std::int64_t in_values = g.batch * g.in_rows * g.in_cols * g.in_depth;
+  const std::int64_t out_values = g.batch * g.out_rows * g.out_cols * g.out_depth();
+  job.large = (in_values + out_values) * value_bytes > (16 << 20);
+  job.aliased_pixels = g.in_depth * value_bytes % 4096 == 0;
 }
 
 // The filter in the order the tiles widen bfloat16 blocks of two vectors (NhwcJob::paired_filter):
@@ -384,27 +419,28 @@ const float* paired_filter(const float* filter, std::int64_t taps, std::int64_t 
 // 16-bit tensors read and written in place by the tiles, which convert in registers: no copy of
 // the input in float, no float output to convert back.
 template <typename T>
-void run_nhwc_in_place(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g,
-                       T* target, std::int64_t out_count, const KernelContext* context) {
+void run_16bit_in_place(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g,
+                        T* target, const KernelContext* context) {
   using Bits = BitsOf<T>;
   depthwise::NhwcJob<float, Bits> job;
-  job.shape = conv_shape(g, g.out_depth());
-  job.input = reinterpret_cast<const Bits*>(source);
-  job.input_pixel_stride = job.shape.depth;
+  set_in_place_input(job, g, source, sizeof(T));
   job.output = reinterpret_cast<Bits*>(target);
-  const auto bytes = (g.batch * g.in_rows * g.in_cols * g.in_depth + out_count) * static_cast<std::int64_t>(sizeof(T));
-  job.large = bytes > (16 << 20);
-  job.aliased_pixels = job.input_pixel_stride * static_cast<std::int64_t>(sizeof(T)) % 4096 == 0;
   job.filter = filter_in_compute_type<T, float>(k, filter);
   if constexpr (std::is_same_v<Bits, depthwise::BFloat16Bits>)
     job.paired_filter = paired_filter(job.filter, g.filter_rows * g.filter_cols, g.in_depth, k.float_lanes);
-  set_channel_groups(k, job);
-  job.rows_per_item = rows_per_work_item(g.batch * job.channel_groups, g.out_rows);
-  run_parallel(context, nhwc_item_count(g, job), min_chunk_for(nhwc_item_cost(g, job)),
-               [&](std::int64_t begin, std::int64_t end) {
-                 if constexpr (std::is_same_v<Bits, depthwise::HalfBits>) k.nhwc_half(job, begin, end);
-                 else k.nhwc_bf16(job, begin, end);
-               });
+  run_job(k, job, g, context);
+}
+
+// Multiplier 2 in float or double: the tiles repeat each input channel in registers instead of
+// reading a copy with every channel repeated.
+template <typename T>
+void run_repeated_in_place(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g,
+                           T* target, const KernelContext* context) {
+  depthwise::NhwcJob<T, depthwise::RepeatedTwice<T>, T> job;
+  set_in_place_input(job, g, source, sizeof(T));
+  job.output = target;
+  job.filter = filter.data<T>();  // [KH, KW, C, 2]: the repeated channels' order already
+  run_job(k, job, g, context);
 }
 
 // NHWC input `source` (N x H x W x C) to NHWC `target` (N x OH x OW x C*M), both of type T.
@@ -412,7 +448,10 @@ template <typename T>
 void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g, T* target,
               std::int64_t out_count, const KernelContext* context) {
   if constexpr (!std::is_void_v<BitsOf<T>>) {
-    if (runs_in_place<T>(k, g)) return run_nhwc_in_place(k, source, filter, g, target, out_count, context);
+    if (g.multiplier == 1 && runs_in_place<T>(k, g)) return run_16bit_in_place(k, source, filter, g, target, context);
+  } else {
+    if (g.multiplier == 2 && runs_in_place<T>(k, g))
+      return run_repeated_in_place(k, source, filter, g, target, context);
   }
   using A = Compute<T>;
   depthwise::NhwcJob<A> job;
@@ -424,11 +463,7 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
   job.aliased_pixels = job.input_pixel_stride * static_cast<std::int64_t>(sizeof(A)) % 4096 == 0;
   job.filter = filter_in_compute_type<T, A>(k, filter);
   job.output = std::is_same_v<T, A> ? reinterpret_cast<A*>(target) : call_scratch.output.get<A>(out_count);
-  // Channel groups and blocks of a few rows give both threads work on deep layers with few rows.
-  set_channel_groups(k, job);
-  job.rows_per_item = rows_per_work_item(g.batch * job.channel_groups, g.out_rows);
-  run_parallel(context, nhwc_item_count(g, job), min_chunk_for(nhwc_item_cost(g, job)),
-               [&](std::int64_t begin, std::int64_t end) { run_nhwc_items(k, job, begin, end); });
+  run_job(k, job, g, context);
   if constexpr (!std::is_same_v<T, A>) {
     run_parallel(context, out_count, 65536, [&](std::int64_t begin, std::int64_t end) {
       from_compute(k, job.output + begin, target + begin, end - begin);

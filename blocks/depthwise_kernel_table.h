@@ -26,17 +26,32 @@ struct BFloat16Bits {
   std::uint16_t bits;
 };
 
+// An input of C channels read as the 2 * C channels of depthwise multiplier 2, each channel
+// repeated twice, without copying it: the unit is half a value, so that the tiles' element
+// arithmetic on the repeated channels (pixel stride 2 * C, channel k) lands on value k / 2 of
+// the input. Only whole vectors starting at an even channel, and single channels, are read.
+template <typename A>
+struct RepeatedTwice;
+template <>
+struct RepeatedTwice<float> {
+  std::uint16_t half_a_value;
+};
+template <>
+struct RepeatedTwice<double> {
+  std::uint32_t half_a_value;
+};
+
 // NHWC: input [N, H, W, depth], filter [KH, KW, depth], output [N, OH, OW, depth].
-// A is the compute type (of the filter too), S the element type of input and output: A itself,
-// or HalfBits/BFloat16Bits computed in float.
+// A is the compute type (of the filter too); In and Out the element types of input and output:
+// A itself, HalfBits/BFloat16Bits computed in float, or an input RepeatedTwice<A>.
 // Work item i covers channel group i % groups of the (i / groups)-th block of rows_per_item
 // output rows; row blocks do not cross images.
-template <typename A, typename S = A>
+template <typename A, typename In = A, typename Out = In>
 struct NhwcJob {
   ConvShape shape;
-  const S* input;
+  const In* input;
   const A* filter;
-  S* output;
+  Out* output;
   std::int64_t channel_groups;
   std::int64_t group_size;  // channels per group; the last group takes the remainder
   std::int64_t rows_per_item;
@@ -78,6 +93,12 @@ struct Kernels {
   // others convert the whole input to float first.
   void (*nhwc_half)(const NhwcJob<float, HalfBits>& job, std::int64_t begin, std::int64_t end);
   void (*nhwc_bf16)(const NhwcJob<float, BFloat16Bits>& job, std::int64_t begin, std::int64_t end);
+  // Multiplier 2 without a copy of the input repeating each channel: the tiles repeat the lanes
+  // of each half vector they load; used where `converts_in_tiles` accepts the shape too.
+  void (*nhwc_f32_repeated)(const NhwcJob<float, RepeatedTwice<float>, float>& job, std::int64_t begin,
+                            std::int64_t end);
+  void (*nhwc_f64_repeated)(const NhwcJob<double, RepeatedTwice<double>, double>& job, std::int64_t begin,
+                            std::int64_t end);
   bool (*converts_in_tiles)(const ConvShape& shape);
   void (*nchw)(const NchwJob& job, std::int64_t begin, std::int64_t end);
   // Contiguous conversions; 16-bit values travel as raw bits.

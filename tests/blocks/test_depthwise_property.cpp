@@ -398,3 +398,30 @@ TEST_CASE("16-bit tensors converted in the tiles equal the float result rounded 
     check_rounded_once<Eigen::bfloat16>(large, rng, nullptr);
   }
 }
+
+// Multiplier 2 in float and double on shapes the AVX-512 input-reusing tiles take: the input is
+// read as it is, each channel repeated in registers (half vectors, and single channels for
+// fewer than a vector's worth); on other paths and shapes, through the repeating copy.
+TEST_CASE("multiplier 2 with channels repeated in the tiles matches the reference, every path",
+          "[depthwise][property]") {
+  RestoreDefaultIsa restore;
+  Executor pool(2);
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    std::mt19937 rng(20261130);
+    for (int trial = 0; trial < 30; ++trial) {
+      RandomCase r;
+      r.kh = pick(rng, 1, 5); r.kw = trial % 2 ? 5 : 3; r.m = 2;
+      r.sh = pick(rng, 1, 3); r.dh = pick(rng, 1, 3);
+      const int column_kind = trial % 3;  // (stride, dilation): (1, 1), (2, 1), (1, 2)
+      r.sw = column_kind == 1 ? 2 : 1; r.dw = column_kind == 2 ? 2 : 1;
+      r.n = pick(rng, 1, 2); r.h = (r.kh - 1) * r.dh + pick(rng, 1, 8); r.w = pick(rng, 10, 40);
+      r.c = pick(rng, 3, 70);  // 6 to 140 repeated channels: below, at and across whole vectors
+      set_padding(r, pick(rng, 0, 2), 8, rng);
+      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+      Executor* executor = trial % 2 ? &pool : nullptr;
+      check_against_reference<float>(r, rng, 1e-5, executor);
+      check_against_reference<double>(r, rng, 1e-12, executor);
+    }
+  }
+}
