@@ -321,6 +321,17 @@ void run_items(const Kernels& k, const depthwise::NhwcJob<double, depthwise::Rep
                std::int64_t begin, std::int64_t end) {
   k.nhwc_f64_repeated(job, begin, end);
 }
+void run_items(const Kernels& k,
+               const depthwise::NhwcJob<float, depthwise::RepeatedTwice<depthwise::HalfBits>, depthwise::HalfBits>& job,
+               std::int64_t begin, std::int64_t end) {
+  k.nhwc_half_repeated(job, begin, end);
+}
+void run_items(
+    const Kernels& k,
+    const depthwise::NhwcJob<float, depthwise::RepeatedTwice<depthwise::BFloat16Bits>, depthwise::BFloat16Bits>& job,
+    std::int64_t begin, std::int64_t end) {
+  k.nhwc_bf16_repeated(job, begin, end);
+}
 
 // Work items split the channels into groups of as many channels as 8 float vectors hold (128
 // with AVX-512; the last group takes the remainder), for double too: groups of 8 double vectors,
@@ -416,16 +427,17 @@ const float* paired_filter(const float* filter, std::int64_t taps, std::int64_t 
 }
 
 // 16-bit tensors read and written in place by the tiles, which convert in registers: no copy of
-// the input in float, no float output to convert back.
-template <typename T>
+// the input in float, no float output to convert back. In: the input as BitsOf<T> (multiplier 1)
+// or RepeatedTwice of it (multiplier 2).
+template <typename T, typename In>
 void run_16bit_in_place(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g,
                         T* target, const KernelContext* context) {
   using Bits = BitsOf<T>;
-  depthwise::NhwcJob<float, Bits> job;
+  depthwise::NhwcJob<float, In, Bits> job;
   set_in_place_input(job, g, source, sizeof(T));
   job.output = reinterpret_cast<Bits*>(target);
   job.filter = filter_in_compute_type<T, float>(k, filter);
-  if constexpr (std::is_same_v<Bits, depthwise::BFloat16Bits>)
+  if constexpr (std::is_same_v<In, depthwise::BFloat16Bits>)
     job.paired_filter = paired_filter(job.filter, g.filter_rows * g.filter_cols, g.in_depth, k.float_lanes);
   run_job(k, job, g, context);
 }
@@ -447,7 +459,11 @@ template <typename T>
 void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const DepthwiseGeometry& g, T* target,
               std::int64_t out_count, const KernelContext* context) {
   if constexpr (!std::is_void_v<BitsOf<T>>) {
-    if (g.multiplier == 1 && runs_in_place<T>(k, g)) return run_16bit_in_place(k, source, filter, g, target, context);
+    using Bits = BitsOf<T>;
+    if (g.multiplier == 1 && runs_in_place<T>(k, g))
+      return run_16bit_in_place<T, Bits>(k, source, filter, g, target, context);
+    if (g.multiplier == 2 && runs_in_place<T>(k, g))
+      return run_16bit_in_place<T, depthwise::RepeatedTwice<Bits>>(k, source, filter, g, target, context);
   } else {
     if (g.multiplier == 2 && runs_in_place<T>(k, g))
       return run_repeated_in_place(k, source, filter, g, target, context);

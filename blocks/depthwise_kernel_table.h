@@ -40,6 +40,14 @@ template <>
 struct RepeatedTwice<double> {
   std::uint32_t half_a_value;
 };
+template <>
+struct RepeatedTwice<HalfBits> {
+  std::uint8_t half_a_value;
+};
+template <>
+struct RepeatedTwice<BFloat16Bits> {
+  std::uint8_t half_a_value;
+};
 
 // NHWC: input [N, H, W, depth], filter [KH, KW, depth], output [N, OH, OW, depth].
 // A is the compute type (of the filter too); In and Out the element types of input and output:
@@ -94,11 +102,16 @@ struct Kernels {
   void (*nhwc_half)(const NhwcJob<float, HalfBits>& job, std::int64_t begin, std::int64_t end);
   void (*nhwc_bf16)(const NhwcJob<float, BFloat16Bits>& job, std::int64_t begin, std::int64_t end);
   // Multiplier 2 without a copy of the input repeating each channel: the tiles repeat the lanes
-  // of each half vector they load; used where `converts_in_tiles` accepts the shape too.
+  // of each half vector they load (and convert 16-bit ones); used where `converts_in_tiles`
+  // accepts the shape too.
   void (*nhwc_f32_repeated)(const NhwcJob<float, RepeatedTwice<float>, float>& job, std::int64_t begin,
                             std::int64_t end);
   void (*nhwc_f64_repeated)(const NhwcJob<double, RepeatedTwice<double>, double>& job, std::int64_t begin,
                             std::int64_t end);
+  void (*nhwc_half_repeated)(const NhwcJob<float, RepeatedTwice<HalfBits>, HalfBits>& job, std::int64_t begin,
+                             std::int64_t end);
+  void (*nhwc_bf16_repeated)(const NhwcJob<float, RepeatedTwice<BFloat16Bits>, BFloat16Bits>& job,
+                             std::int64_t begin, std::int64_t end);
   bool (*converts_in_tiles)(const ConvShape& shape);
   void (*nchw)(const NchwJob& job, std::int64_t begin, std::int64_t end);
   // Contiguous conversions; 16-bit values travel as raw bits.

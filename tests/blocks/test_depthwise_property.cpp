@@ -399,10 +399,11 @@ TEST_CASE("16-bit tensors converted in the tiles equal the float result rounded 
   }
 }
 
-// Multiplier 2 in float and double on shapes the AVX-512 input-reusing tiles take: the input is
-// read as it is, each channel repeated in registers (half vectors, and single channels for
-// fewer than a vector's worth); on other paths and shapes, through the repeating copy.
-TEST_CASE("multiplier 2 with channels repeated in the tiles matches the reference, every path",
+// Multiplier 2 on shapes the AVX-512 input-reusing tiles take: the input is read as it is, each
+// channel repeated in registers (half vectors, converted from 16 bits where needed); on other
+// paths and shapes, through the repeating copy. float and double against the reference, float16
+// and bfloat16 against float rounded once.
+TEST_CASE("multiplier 2 with channels repeated in the tiles matches the reference, every dtype and path",
           "[depthwise][property]") {
   RestoreDefaultIsa restore;
   Executor pool(2);
@@ -422,6 +423,8 @@ TEST_CASE("multiplier 2 with channels repeated in the tiles matches the referenc
       Executor* executor = trial % 2 ? &pool : nullptr;
       check_against_reference<float>(r, rng, 1e-5, executor);
       check_against_reference<double>(r, rng, 1e-12, executor);
+      check_rounded_once<Eigen::half>(r, rng, executor);
+      check_rounded_once<Eigen::bfloat16>(r, rng, executor);
     }
   }
 }
