@@ -330,6 +330,22 @@ int ulps_apart(T a, T b) {
   return std::abs(ordered(a) - ordered(b));
 }
 
+// An NHWC case the AVX-512 input-reusing tiles take: 3 or 5 filter columns (by trial), column
+// stride and dilation (1, 1), (2, 1) or (1, 2) (by trial), any rows, wide EXPLICIT padding.
+RandomCase draw_reusing_tile_case(std::mt19937& rng, int trial, std::int64_t multiplier, int fewest_channels,
+                                  int most_channels) {
+  RandomCase r;
+  r.kh = pick(rng, 1, 5); r.kw = trial % 2 ? 5 : 3; r.m = multiplier;
+  r.sh = pick(rng, 1, 3); r.dh = pick(rng, 1, 3);
+  const int column_kind = trial % 3;
+  r.sw = column_kind == 1 ? 2 : 1; r.dw = column_kind == 2 ? 2 : 1;
+  // At least one window high and wide, so that VALID has outputs.
+  r.n = pick(rng, 1, 2); r.h = (r.kh - 1) * r.dh + pick(rng, 1, 8); r.w = pick(rng, 10, 40);
+  r.c = pick(rng, fewest_channels, most_channels);
+  set_padding(r, pick(rng, 0, 2), 8, rng);
+  return r;
+}
+
 // A 16-bit result is the float computation rounded once to T, to nearest: within one unit in the
 // last place of the float kernel's result on the same values, and equal to it almost everywhere
 // (the two may sum in different orders). Much tighter than the reference tolerance, which must
@@ -364,9 +380,10 @@ void check_rounded_once(const RandomCase& r, std::mt19937& rng, Executor* execut
 
 }  // namespace
 
-// float16 and bfloat16 NHWC tensors that need no copy (multiplier 1, 3 or 5 filter columns, column
-// stride and dilation the input-reusing tiles take) are read and written in place by AVX-512's
-// tiles, converted in registers: borders, wide padding, channel tails and the large-image stores.
+// float16 and bfloat16 NHWC tensors that need no copy (multiplier 1 or 2, 3 or 5 filter columns,
+// column stride and dilation the input-reusing tiles take) are read and written in place by
+// AVX-512's tiles, converted in registers: borders, wide padding, channel tails and the
+// large-image stores.
 TEST_CASE("16-bit tensors converted in the tiles equal the float result rounded once, every path",
           "[depthwise][property]") {
   RestoreDefaultIsa restore;
@@ -375,14 +392,7 @@ TEST_CASE("16-bit tensors converted in the tiles equal the float result rounded 
     set_depthwise_isa_for_testing(isa);
     std::mt19937 rng(20261129);
     for (int trial = 0; trial < 30; ++trial) {
-      RandomCase r;
-      r.kh = pick(rng, 1, 5); r.kw = trial % 2 ? 5 : 3; r.m = trial % 7 == 6 ? 2 : 1;
-      r.sh = pick(rng, 1, 3); r.dh = pick(rng, 1, 3);
-      // At least one window high and wide, so that VALID has outputs.
-      r.n = pick(rng, 1, 2); r.h = (r.kh - 1) * r.dh + pick(rng, 1, 8); r.w = pick(rng, 10, 40); r.c = pick(rng, 16, 80);
-      const int column_kind = trial % 3;  // (stride, dilation): (1, 1), (2, 1), (1, 2)
-      r.sw = column_kind == 1 ? 2 : 1; r.dw = column_kind == 2 ? 2 : 1;
-      set_padding(r, pick(rng, 0, 2), 8, rng);
+      const RandomCase r = draw_reusing_tile_case(rng, trial, trial % 7 == 6 ? 2 : 1, 16, 80);
       INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
       Executor* executor = trial % 2 ? &pool : nullptr;
       check_rounded_once<Eigen::half>(r, rng, executor);
@@ -411,14 +421,8 @@ TEST_CASE("multiplier 2 with channels repeated in the tiles matches the referenc
     set_depthwise_isa_for_testing(isa);
     std::mt19937 rng(20261130);
     for (int trial = 0; trial < 30; ++trial) {
-      RandomCase r;
-      r.kh = pick(rng, 1, 5); r.kw = trial % 2 ? 5 : 3; r.m = 2;
-      r.sh = pick(rng, 1, 3); r.dh = pick(rng, 1, 3);
-      const int column_kind = trial % 3;  // (stride, dilation): (1, 1), (2, 1), (1, 2)
-      r.sw = column_kind == 1 ? 2 : 1; r.dw = column_kind == 2 ? 2 : 1;
-      r.n = pick(rng, 1, 2); r.h = (r.kh - 1) * r.dh + pick(rng, 1, 8); r.w = pick(rng, 10, 40);
-      r.c = pick(rng, 3, 70);  // 6 to 140 repeated channels: below, at and across whole vectors
-      set_padding(r, pick(rng, 0, 2), 8, rng);
+      // 6 to 140 repeated channels: below, at and across whole vectors.
+      const RandomCase r = draw_reusing_tile_case(rng, trial, 2, 3, 70);
       INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
       Executor* executor = trial % 2 ? &pool : nullptr;
       check_against_reference<float>(r, rng, 1e-5, executor);
