@@ -615,9 +615,27 @@ void run_nchw_banded(const Kernels& k, const Tensor& input, const Tensor& filter
   });
 }
 
+// NCHW float or double straight from the planes (AVX-512), one output plane per work item.
+template <typename T>
+void run_nchw_direct(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
+                     Tensor& output, const KernelContext* context) {
+  depthwise::NchwJob job;
+  job.shape = conv_shape(g, g.in_depth);
+  job.multiplier = g.multiplier;
+  job.storage = storage_of<T>();
+  job.input = input.raw_data();
+  job.filter = filter.data<T>();
+  job.output = output.raw_data();
+  const std::int64_t plane_cost = g.out_rows * g.out_cols * g.filter_rows * g.filter_cols;
+  run_parallel(context, g.batch * g.out_depth(), min_chunk_for(plane_cost),
+               [&](std::int64_t begin, std::int64_t end) { k.nchw_direct(job, begin, end); });
+}
+
 template <typename T>
 void run_nchw(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
               Tensor& output, const KernelContext* context) {
+  if (k.nchw_direct_fits(conv_shape(g, g.in_depth), storage_of<T>()))
+    return run_nchw_direct<T>(k, input, filter, g, output, context);
   if constexpr (std::is_same_v<T, float>) {
     // Measured: the plane kernel wins only on large unit-stride planes (112x112, 56x56).
     const bool strided = g.stride_h > 1 || g.stride_w > 1;

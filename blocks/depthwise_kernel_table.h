@@ -125,6 +125,10 @@ struct Kernels {
   // to[j * to_stride + i] = from[i * from_stride + j] for i < rows, j < cols.
   void (*transpose_f32)(const float* from, std::int64_t from_stride, float* to, std::int64_t to_stride,
                         std::int64_t rows, std::int64_t cols);
+  // NCHW float or double read and written in place, output planes [begin, end) (n * C * M + k),
+  // for the shapes nchw_direct_fits accepts (AVX-512 only; the other sets accept none).
+  bool (*nchw_direct_fits)(const ConvShape& shape, Storage storage);
+  void (*nchw_direct)(const NchwJob& job, std::int64_t begin, std::int64_t end);
 };
 
 const Kernels& portable_kernels();

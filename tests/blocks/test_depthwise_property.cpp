@@ -272,6 +272,31 @@ TEST_CASE("NCHW planes written row by row match the reference, every path", "[de
   }
 }
 
+// NCHW float and double with filters of up to 3 x 3 at column stride 1 or 2 are read in place
+// on the AVX-512 path (masked loads along output rows, two planes per tile, border rows one at a
+// time): output rows of one to five vectors and their tails, odd plane counts, multipliers,
+// dilations, and padding deep enough that whole rows see no input; every path.
+TEST_CASE("NCHW planes read in place match the reference, every dtype and path", "[depthwise][property]") {
+  RestoreDefaultIsa restore;
+  Executor pool(2);
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    std::mt19937 rng(20261201);
+    for (int trial = 0; trial < 24; ++trial) {
+      RandomCase r;
+      r.nchw = true;
+      r.n = pick(rng, 1, 2); r.h = pick(rng, 1, 30); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
+      r.kh = pick(rng, 1, 3); r.kw = pick(rng, 1, 3);
+      r.sh = pick(rng, 1, 3); r.sw = pick(rng, 1, 2); r.dh = pick(rng, 1, 3); r.dw = pick(rng, 1, 3);
+      r.w = r.sw * pick(rng, 12, 80) + pick(rng, 0, 4);  // 12 to 80 output columns
+      set_padding(r, trial % 3, trial % 2 ? 3 : 8, rng);
+      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+      check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
+      check_against_reference<double>(r, rng, 1e-12, trial % 2 ? nullptr : &pool);
+    }
+  }
+}
+
 // Input and output beyond 16 MiB take the large-image path: the next input row is prefetched
 // and whole aligned tiles are written with streaming stores.
 TEST_CASE("kernel matches the reference on images beyond the caches, every path", "[depthwise][property]") {
