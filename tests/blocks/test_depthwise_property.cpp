@@ -188,6 +188,18 @@ void check_random_cases(int trials, bool wide, std::uint32_t seed) {
   }
 }
 
+// check(isa, rng, trial) for `trials` trials on every path the CPU has, each path drawing its
+// cases from the same seed.
+template <typename Check>
+void on_every_path(std::uint32_t seed, int trials, Check check) {
+  RestoreDefaultIsa restore;
+  for (DepthwiseIsa isa : supported_depthwise_isas()) {
+    set_depthwise_isa_for_testing(isa);
+    std::mt19937 rng(seed);
+    for (int trial = 0; trial < trials; ++trial) check(isa, rng, trial);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("kernel matches the reference loop on random cases, every dtype and layout", "[depthwise][property]") {
@@ -250,26 +262,22 @@ TEST_CASE("NCHW float in bands of rows matches the reference on tall images, eve
   }
 }
 
-// Unit-stride NCHW planes of more than 1024 outputs go to the plane kernel, which writes rows of
-// at least a vector straight into the output; widths around whole tiles of vectors, every path.
+// Unit-stride NCHW planes of more than 1024 outputs go to the plane kernel (on the AVX-512 path
+// only filters wider than 3 x 3 and multipliers, the rest being read in place), which writes rows
+// of at least a vector straight into the output; widths around whole tiles of vectors.
 TEST_CASE("NCHW planes written row by row match the reference, every path", "[depthwise][property]") {
-  RestoreDefaultIsa restore;
   Executor pool(2);
-  for (DepthwiseIsa isa : supported_depthwise_isas()) {
-    set_depthwise_isa_for_testing(isa);
-    std::mt19937 rng(20261128);
-    for (int trial = 0; trial < 10; ++trial) {
-      RandomCase r;
-      r.nchw = true;
-      r.n = pick(rng, 1, 2); r.h = pick(rng, 40, 60); r.w = pick(rng, 30, 140); r.c = pick(rng, 1, 6);
-      r.kh = pick(rng, 1, 5); r.kw = pick(rng, 1, 5); r.m = pick(rng, 1, 2);
-      r.sh = r.sw = 1; r.dh = pick(rng, 1, 2); r.dw = pick(rng, 1, 2);
-      set_padding(r, trial % 3, 3, rng);
-      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
-      check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
-      check_against_reference<double>(r, rng, 1e-12, nullptr);
-    }
-  }
+  on_every_path(20261128, 10, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    RandomCase r;
+    r.nchw = true;
+    r.n = pick(rng, 1, 2); r.h = pick(rng, 40, 60); r.w = pick(rng, 30, 140); r.c = pick(rng, 1, 6);
+    r.kh = pick(rng, 1, 5); r.kw = pick(rng, 1, 5); r.m = pick(rng, 1, 2);
+    r.sh = r.sw = 1; r.dh = pick(rng, 1, 2); r.dw = pick(rng, 1, 2);
+    set_padding(r, trial % 3, 3, rng);
+    INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+    check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
+    check_against_reference<double>(r, rng, 1e-12, nullptr);
+  });
 }
 
 // NCHW float and double with filters of up to 3 x 3 at column stride 1 or 2 are read in place
@@ -277,24 +285,19 @@ TEST_CASE("NCHW planes written row by row match the reference, every path", "[de
 // time): output rows of one to five vectors and their tails, odd plane counts, multipliers,
 // dilations, and padding deep enough that whole rows see no input; every path.
 TEST_CASE("NCHW planes read in place match the reference, every dtype and path", "[depthwise][property]") {
-  RestoreDefaultIsa restore;
   Executor pool(2);
-  for (DepthwiseIsa isa : supported_depthwise_isas()) {
-    set_depthwise_isa_for_testing(isa);
-    std::mt19937 rng(20261201);
-    for (int trial = 0; trial < 24; ++trial) {
-      RandomCase r;
-      r.nchw = true;
-      r.n = pick(rng, 1, 2); r.h = pick(rng, 1, 30); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
-      r.kh = pick(rng, 1, 3); r.kw = pick(rng, 1, 3);
-      r.sh = pick(rng, 1, 3); r.sw = pick(rng, 1, 2); r.dh = pick(rng, 1, 3); r.dw = pick(rng, 1, 3);
-      r.w = r.sw * pick(rng, 12, 80) + pick(rng, 0, 4);  // 12 to 80 output columns
-      set_padding(r, trial % 3, trial % 2 ? 3 : 8, rng);
-      INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
-      check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
-      check_against_reference<double>(r, rng, 1e-12, trial % 2 ? nullptr : &pool);
-    }
-  }
+  on_every_path(20261201, 24, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    RandomCase r;
+    r.nchw = true;
+    r.n = pick(rng, 1, 2); r.h = pick(rng, 1, 30); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
+    r.kh = pick(rng, 1, 3); r.kw = pick(rng, 1, 3);
+    r.sh = pick(rng, 1, 3); r.sw = pick(rng, 1, 2); r.dh = pick(rng, 1, 3); r.dw = pick(rng, 1, 3);
+    r.w = r.sw * pick(rng, 12, 80) + pick(rng, 0, 4);  // 12 to 80 output columns
+    set_padding(r, trial % 3, trial % 2 ? 3 : 8, rng);
+    INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+    check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
+    check_against_reference<double>(r, rng, 1e-12, trial % 2 ? nullptr : &pool);
+  });
 }
 
 // Input and output beyond 16 MiB take the large-image path: the next input row is prefetched
