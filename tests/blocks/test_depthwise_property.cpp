@@ -300,6 +300,32 @@ TEST_CASE("NCHW planes read in place match the reference, every dtype and path",
   });
 }
 
+// Small NCHW planes with rows narrower than three quarters of a vector, at unit strides and as
+// many output as input columns (SAME, or EXPLICIT columns adding up to the filter's reach), are
+// walked flat on the AVX-512 path: vectors run across row ends, each tap's inputs shifted out of
+// two neighbouring input vectors. Widths 1 to 11, planes of one to several vectors and their
+// tails, rows padded away entirely, dilations, multipliers, odd plane counts; every path.
+TEST_CASE("NCHW small planes walked flat match the reference, every dtype and path", "[depthwise][property]") {
+  Executor pool(2);
+  on_every_path(20261202, 40, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    RandomCase r;
+    r.nchw = true;
+    r.n = pick(rng, 1, 2); r.h = pick(rng, 1, 14); r.w = pick(rng, 1, 11); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
+    r.kh = pick(rng, 1, 3); r.kw = pick(rng, 1, 3);
+    r.sh = r.sw = 1; r.dh = pick(rng, 1, 2); r.dw = pick(rng, 1, 2);
+    if (trial % 2) {
+      r.padding = "SAME";
+    } else {
+      r.padding = "EXPLICIT";
+      r.pl = pick(rng, 0, (r.kw - 1) * r.dw); r.pr = (r.kw - 1) * r.dw - r.pl;
+      r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
+    }
+    INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+    check_against_reference<float>(r, rng, 1e-5, trial % 3 ? &pool : nullptr);
+    check_against_reference<double>(r, rng, 1e-12, trial % 3 ? nullptr : &pool);
+  });
+}
+
 // Input and output beyond 16 MiB take the large-image path: the next input row is prefetched
 // and whole aligned tiles are written with streaming stores.
 TEST_CASE("kernel matches the reference on images beyond the caches, every path", "[depthwise][property]") {
