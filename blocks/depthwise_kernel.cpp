@@ -635,9 +635,12 @@ template <typename T>
 void run_nchw(const Kernels& k, const Tensor& input, const Tensor& filter, const DepthwiseGeometry& g,
               Tensor& output, const KernelContext* context) {
   // The plane kernel builds each input plane once for all M of its output planes, which wins on
-  // large planes with multipliers (56x56x64, M = 2: 1.48 against 1.73 of NHWC).
-  const bool planes_shared = g.multiplier > 1 && g.out_rows * g.out_cols > 1024;
-  if (!planes_shared && k.nchw_direct_fits(conv_shape(g, g.in_depth), storage_of<T>()))
+  // large planes with multipliers where the direct path loads its input once per tap (56x56x64,
+  // M = 2, on the Intel machine: 1.48 against 1.73 of NHWC); where the direct path loads each
+  // input row once per vector it wins instead (on Zen 4: 130-176 against 193-230 us).
+  const ConvShape shape = conv_shape(g, g.in_depth);
+  const bool planes_shared = g.multiplier > 1 && g.out_rows * g.out_cols > 1024 && !depthwise::nchw_row_loaded_once(shape);
+  if (!planes_shared && k.nchw_direct_fits(shape, storage_of<T>()))
     return run_nchw_direct<T>(k, input, filter, g, output, context);
   if constexpr (std::is_same_v<T, float>) {
     // Measured: the plane kernel wins only on large unit-stride planes (112x112, 56x56).

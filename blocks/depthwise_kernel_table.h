@@ -16,6 +16,13 @@ struct ConvShape {
   std::int64_t pad_top, pad_left;
 };
 
+// Filters 3 columns wide at column dilation 1 with at most one column of padding on the left:
+// the in-place NCHW path has tiles for them that load each input row once per vector and shift
+// the three taps out of it in registers (the others load once per tap).
+inline bool nchw_row_loaded_once(const ConvShape& s) {
+  return s.filter_cols == 3 && s.dilation_w == 1 && s.pad_left <= 1;
+}
+
 // 16-bit floating-point values as their raw bits, the way the NHWC tiles read and write float16
 // and bfloat16 tensors in place (converting in registers); distinct types so that the tiles pick
 // the right conversion.
