@@ -165,6 +165,10 @@ void run_parallel(const KernelContext* context, std::int64_t total, std::int64_t
   else checked(0, total);
 }
 
+// Input and output together beyond what the caches hold (measured on Zen 4 with 32 MiB of L3):
+// the kernels then store the output around the caches.
+bool beyond_caches(std::int64_t bytes) { return bytes > (16 << 20); }
+
 // Enough work per chunk (~100k multiply-adds) that splitting pays for itself.
 std::int64_t min_chunk_for(std::int64_t cost_per_item) {
   return std::max<std::int64_t>(1, 100000 / std::max<std::int64_t>(1, cost_per_item));
@@ -402,7 +406,7 @@ void set_in_place_input(depthwise::NhwcJob<A, In, Out>& job, const DepthwiseGeom
   job.input_pixel_stride = job.shape.depth;  // in units of In: the input's own pixel size
   const std::int64_t in_values = g.batch * g.in_rows * g.in_cols * g.in_depth;
   const std::int64_t out_values = g.batch * g.out_rows * g.out_cols * g.out_depth();
-  job.large = (in_values + out_values) * value_bytes > (16 << 20);
+  job.large = beyond_caches((in_values + out_values) * value_bytes);
   job.aliased_pixels = g.in_depth * value_bytes % 4096 == 0;
 }
 
@@ -474,7 +478,7 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
   set_nhwc_input<T, A>(k, source, g, job, context);
   const auto in_bytes =
       g.batch * job.shape.in_rows * job.shape.in_cols * job.input_pixel_stride * static_cast<std::int64_t>(sizeof(A));
-  job.large = in_bytes + out_count * static_cast<std::int64_t>(sizeof(A)) > (16 << 20);
+  job.large = beyond_caches(in_bytes + out_count * static_cast<std::int64_t>(sizeof(A)));
   job.aliased_pixels = job.input_pixel_stride * static_cast<std::int64_t>(sizeof(A)) % 4096 == 0;
   job.filter = filter_in_compute_type<T, A>(k, filter);
   job.output = std::is_same_v<T, A> ? reinterpret_cast<A*>(target) : call_scratch.output.get<A>(out_count);
@@ -626,6 +630,7 @@ void run_nchw_direct(const Kernels& k, const Tensor& input, const Tensor& filter
   job.input = input.raw_data();
   job.filter = filter.data<T>();
   job.output = output.raw_data();
+  job.large = beyond_caches((input.element_count() + output.element_count()) * static_cast<std::int64_t>(sizeof(T)));
   const std::int64_t plane_cost = g.out_rows * g.out_cols * g.filter_rows * g.filter_cols;
   run_parallel(context, g.batch * g.out_depth(), min_chunk_for(plane_cost),
                [&](std::int64_t begin, std::int64_t end) { k.nchw_direct(job, begin, end); });

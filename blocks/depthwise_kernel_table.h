@@ -96,6 +96,7 @@ struct NchwJob {
   const void* input;    // [N, C, H, W]
   const void* filter;   // [KH, KW, C*M] in the compute type
   void* output;         // [N, C*M, OH, OW]
+  bool large = false;   // input and output exceed the caches: the direct path stores around them
 };
 
 struct Kernels {
