@@ -16,11 +16,14 @@ struct ConvShape {
   std::int64_t pad_top, pad_left;
 };
 
-// Filters 3 columns wide at column dilation 1 with at most one column of padding on the left:
-// the in-place NCHW path has tiles for them that load each input row once per vector and shift
-// the three taps out of it in registers (the others load once per tap).
+// Filters 3 columns wide at column dilation 1 with 0 or 1 column of padding on the left, or
+// dilation 2 with 0 or 2 (VALID, SAME and most EXPLICIT paddings): the in-place NCHW path has
+// tiles for them that load each input row once per vector and shift the three taps out of it in
+// registers (the others load once per tap).
 inline bool nchw_row_loaded_once(const ConvShape& s) {
-  return s.filter_cols == 3 && s.dilation_w == 1 && s.pad_left <= 1;
+  if (s.filter_cols != 3) return false;
+  if (s.dilation_w == 1) return s.pad_left == 0 || s.pad_left == 1;
+  return s.dilation_w == 2 && (s.pad_left == 0 || s.pad_left == 2);
 }
 
 // 16-bit floating-point values as their raw bits, the way the NHWC tiles read and write float16

@@ -301,22 +301,25 @@ TEST_CASE("NCHW planes read in place match the reference, every dtype and path",
 }
 
 // The in-place NCHW path has tiles of its own for filters 3 columns wide at column dilation 1
-// with at most one column of padding on the left (VALID, SAME, most EXPLICIT): each input row is
-// loaded once per vector and the three taps shifted out of neighbouring vectors. Both offsets of
-// the first tap, column strides 1 and 2, input widths that end anywhere inside a vector (and
-// right padding past it), filter rows 1 to 3 with row dilations and strides; every path.
+// with 0 or 1 column of padding on the left, or dilation 2 with 0 or 2 (VALID, SAME, most
+// EXPLICIT): each input row is loaded once per vector and the three taps shifted out of
+// neighbouring vectors. Every such offset of the first tap, column strides 1 and 2, input widths
+// that end anywhere inside a vector (and right padding past it), filter rows 1 to 3 with row
+// dilations and strides; every path.
 TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference, every path", "[depthwise][property]") {
   Executor pool(2);
-  on_every_path(20261203, 32, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+  on_every_path(20261203, 48, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
     RandomCase r;
     r.nchw = true;
     r.n = pick(rng, 1, 2); r.h = pick(rng, 1, 20); r.c = pick(rng, 1, 4); r.m = pick(rng, 1, 2);
     r.kh = pick(rng, 1, 3); r.kw = 3;
-    r.sh = pick(rng, 1, 2); r.sw = 1 + trial % 2; r.dh = pick(rng, 1, 2); r.dw = 1;
+    r.sh = pick(rng, 1, 2); r.sw = 1 + trial % 2; r.dh = pick(rng, 1, 2); r.dw = 1 + trial / 6 % 2;
     r.w = r.sw * pick(rng, 12, 70) + pick(rng, 0, 2);
     const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
     r.padding = paddings[trial / 2 % 3];
-    if (r.padding == "EXPLICIT") { r.pl = pick(rng, 0, 1); r.pr = pick(rng, 0, 3); r.pt = pick(rng, 0, 3); r.pb = pick(rng, 0, 3); }
+    if (r.padding == "EXPLICIT") {
+      r.pl = pick(rng, 0, 1) * r.dw; r.pr = pick(rng, 0, 3); r.pt = pick(rng, 0, 3); r.pb = pick(rng, 0, 3);
+    }
     INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
     check_against_reference<float>(r, rng, 1e-5, trial % 3 ? &pool : nullptr);
     check_against_reference<double>(r, rng, 1e-12, trial % 3 ? nullptr : &pool);
