@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <set>
+#include <string_view>
 #include <thread>
 
 namespace blockflow {
@@ -141,25 +142,42 @@ class GraphRun {
     }
   }
 
-  static std::size_t hash_tensor(const Tensor& t) {
-    std::string bytes(static_cast<const char*>(t.raw_data()), static_cast<std::size_t>(t.byte_size()));
-    return std::hash<std::string>{}(bytes) ^ std::hash<std::string>{}(dims_to_string(t.dims())) ^
-           static_cast<std::size_t>(t.dtype());
+  static std::size_t text_hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+  // Folds `value` into `seed` so that order matters (the usual shift-and-add mix, with the
+  // 64-bit golden-ratio constant to spread small values).
+  static void mix(std::size_t& seed, std::size_t value) {
+    seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
   }
 
+  static std::size_t hash_tensor(const Tensor& t) {
+    std::size_t h = text_hash({static_cast<const char*>(t.raw_data()), static_cast<std::size_t>(t.byte_size())});
+    for (const auto dim : t.dims()) mix(h, static_cast<std::size_t>(dim));
+    mix(h, static_cast<std::size_t>(t.dtype()));
+    return h;
+  }
+
+  // What a block's result depends on: its type, values, base directory, inputs (each producer's
+  // own fingerprint) and feed. Hashed piece by piece, without building a key string: this runs
+  // for every block of every run, and the string cost a few allocations per block.
   void compute_fingerprints() {
     for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
       const auto& n = graph_.nodes[i];
-      std::string key = n.spec->name + "\n" + n.values_text + "\n" + graph_.env.base_dir;
-      for (const auto& input : n.inputs)
-        key += "\n" + input.port + "<" + std::to_string(state(input.producer).fingerprint) + "." +
-               input.producer_port;
+      std::size_t h = text_hash(n.spec->name);
+      mix(h, text_hash(n.values_text));
+      mix(h, text_hash(graph_.env.base_dir));
+      for (const auto& input : n.inputs) {
+        mix(h, text_hash(input.port));
+        mix(h, state(input.producer).fingerprint);
+        mix(h, text_hash(input.producer_port));
+      }
       if (n.spec->takes_feed) {
         auto feed = options_.feeds.find(n.id);
-        key += "\nfeed:" + (feed == options_.feeds.end() ? std::string("none")
-                                                         : std::to_string(hash_tensor(feed->second)));
+        const bool fed = feed != options_.feeds.end();
+        mix(h, fed);
+        if (fed) mix(h, hash_tensor(feed->second));
       }
-      nodes_[i].fingerprint = std::hash<std::string>{}(key);
+      nodes_[i].fingerprint = h;
     }
   }
 

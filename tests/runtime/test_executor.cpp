@@ -172,6 +172,31 @@ TEST_CASE("after an edit, a re-run recomputes only the edited block and what dep
   CHECK(first.fetched_tensor({"dw_a2", "output"})->identical(*edited.fetched_tensor({"dw_a2", "output"})));
 }
 
+TEST_CASE("a re-run reuses a fed block while its feed is the same and recomputes it when the feed changes", "[executor]") {
+  const auto compiled = test::compile_text(R"({"blocks": [
+      {"id": "p", "type": "Placeholder", "values": {"dtype": "float", "shape": "1,2,2,1"}},
+      {"id": "f", "type": "Const", "values": {"shape": "1,1,1,1", "value": "2"}},
+      {"id": "dw", "type": "DepthwiseConv2dNative", "values": {"padding": "SAME"}}],
+    "links": [{"from": "p.output", "to": "dw.input"}, {"from": "f.output", "to": "dw.filter"}]})");
+  REQUIRE(compiled.ok());
+  Executor executor(1);
+  RunOptions options;
+  options.keep_results = true;
+  options.fetches = {{"dw", "output"}};
+  const std::vector<float> ones{1, 1, 1, 1}, other{1, 2, 3, 4};
+  options.feeds = {{"p", Tensor::from_values<float>({1, 2, 2, 1}, ones)}};
+  const auto first = executor.run(*compiled.graph, options);
+  REQUIRE(first.ok());
+  CHECK(first.computed == 3);
+  const auto same = executor.run(*compiled.graph, options);
+  CHECK(same.computed == 0);
+  options.feeds = {{"p", Tensor::from_values<float>({1, 2, 2, 1}, other)}};
+  const auto changed = executor.run(*compiled.graph, options);
+  REQUIRE(changed.ok());
+  CHECK(changed.computed == 2);  // p and dw; the filter was kept
+  CHECK(values_of(*changed.fetched_tensor({"dw", "output"})) == std::vector<float>{2, 4, 6, 8});
+}
+
 TEST_CASE("intermediates are released once their consumers are done", "[executor]") {
   const auto compiled = test::compile_text(kBranches);
   RunOptions options;
