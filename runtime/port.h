@@ -1,9 +1,11 @@
 #pragma once
 // Declared ports of a block type: what a port accepts, its default and its doc line.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "runtime/dtype.h"
+#include "runtime/value.h"
 
 namespace blockflow {
 
@@ -35,6 +37,10 @@ struct PortSpec {
   std::string default_text;           // used when the page gives no value
   std::string doc;
   std::string alias_of;  // Output: names another output whose tensor this port shows
+  // default_text (and the attrs' defaults) parsed once, by BlockRegistry::add, so that binding
+  // a page does not parse the same defaults for every block; null parses them on use. Shared
+  // by copies of the spec: reset it when changing a copy's defaults.
+  std::shared_ptr<const PortValue> parsed_default;
 
   bool is_input() const { return direction == PortDirection::Input; }
   bool is_output() const { return direction == PortDirection::Output; }

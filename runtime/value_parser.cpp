@@ -158,30 +158,32 @@ std::string expect_string(const PortSpec& port, const nlohmann::json& raw, const
 }  // namespace
 
 IntList parse_int_list_text(std::string_view port, std::string_view text) {
-  std::vector<std::string> tokens(1);
-  for (char c : text) {
-    if (c == '{' || c == '}' || c == '[' || c == ']') continue;
-    if (c == ',' || c == ';') {
-      tokens.emplace_back();
-    } else {
-      tokens.back() += c;
-    }
-  }
+  // Items between ',' or ';'; braces and brackets are ignored wherever they are. One buffer for
+  // the item: pages of thousands of blocks parse a list per block.
+  std::string item;
   IntList list;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const std::string_view token = trim(tokens[i]);
+  std::size_t items = 0;
+  auto finish_item = [&](bool last) {
+    ++items;
+    const std::string_view token = trim(item);
     if (token.empty()) {
-      const bool whole_text_empty = tokens.size() == 1;
-      const bool trailing_separator = i + 1 == tokens.size() && i > 0;
-      if (whole_text_empty || trailing_separator) continue;
+      const bool whole_text_empty = last && items == 1;
+      const bool trailing_separator = last && items > 1;
+      if (whole_text_empty || trailing_separator) return;
       throw PortError(std::string(port), "empty item in integer list " + quote(text));
     }
     auto value = to_int(token);
     if (!value)
-      throw PortError(std::string(port),
-                      quote(token) + " is not an integer in integer list " + quote(text));
+      throw PortError(std::string(port), quote(token) + " is not an integer in integer list " + quote(text));
     list.push_back(*value);
+    item.clear();
+  };
+  for (char c : text) {
+    if (c == '{' || c == '}' || c == '[' || c == ']') continue;
+    if (c == ',' || c == ';') finish_item(false);
+    else item += c;
   }
+  finish_item(true);
   return list;
 }
 
@@ -194,7 +196,8 @@ std::string parse_enum_text(std::string_view port, std::string_view text,
 }
 
 Attrs parse_attrs_text(const PortSpec& port, std::string_view text) {
-  Attrs attrs = attrs_with_defaults(port);
+  const auto* parsed = port.parsed_default ? std::get_if<Attrs>(port.parsed_default.get()) : nullptr;
+  Attrs attrs = parsed ? *parsed : attrs_with_defaults(port);
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find(';', start);
@@ -245,7 +248,8 @@ PortValue parse_port_value(const PortSpec& port, const nlohmann::json& raw) {
       if (!raw.is_object())
         throw PortError(port.name, "expects attrs like data_format_ = NHWC; or a JSON object, got " +
                                        quote(raw.dump()));
-      Attrs attrs = attrs_with_defaults(port);
+      const auto* parsed = port.parsed_default ? std::get_if<Attrs>(port.parsed_default.get()) : nullptr;
+      Attrs attrs = parsed ? *parsed : attrs_with_defaults(port);
       for (const auto& [key, value] : raw.items()) {
         const AttrSpec& attr = find_attr_or_throw(port, strip_attr_underscore(key), key);
         attrs.set(attr.name, parse_attr_json(port, attr, value));
@@ -257,6 +261,7 @@ PortValue parse_port_value(const PortSpec& port, const nlohmann::json& raw) {
 }
 
 PortValue default_port_value(const PortSpec& port) {
+  if (port.parsed_default) return *port.parsed_default;
   if (port.kind == PortKind::Attrs) return parse_attrs_text(port, "");
   if (port.default_text.empty() || port.kind == PortKind::Tensor) return std::monostate{};
   return parse_port_value(port, nlohmann::json(port.default_text));
