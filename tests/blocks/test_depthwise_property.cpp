@@ -188,6 +188,14 @@ void check_random_cases(int trials, bool wide, std::uint32_t seed) {
   }
 }
 
+// One case in float and in double, each run serially (nullptr) or on a pool.
+void check_float_and_double(DepthwiseIsa isa, int trial, const RandomCase& r, std::mt19937& rng, Executor* for_float,
+                            Executor* for_double) {
+  INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
+  check_against_reference<float>(r, rng, 1e-5, for_float);
+  check_against_reference<double>(r, rng, 1e-12, for_double);
+}
+
 // check(isa, rng, trial) for `trials` trials on every path the CPU has, each path drawing its
 // cases from the same seed.
 template <typename Check>
@@ -274,9 +282,7 @@ TEST_CASE("NCHW planes written row by row match the reference, every path", "[de
     r.kh = pick(rng, 1, 5); r.kw = pick(rng, 1, 5); r.m = pick(rng, 1, 2);
     r.sh = r.sw = 1; r.dh = pick(rng, 1, 2); r.dw = pick(rng, 1, 2);
     set_padding(r, trial % 3, 3, rng);
-    INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
-    check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
-    check_against_reference<double>(r, rng, 1e-12, nullptr);
+    check_float_and_double(isa, trial, r, rng, trial % 2 ? &pool : nullptr, nullptr);
   });
 }
 
@@ -294,9 +300,7 @@ TEST_CASE("NCHW planes read in place match the reference, every dtype and path",
     r.sh = pick(rng, 1, 3); r.sw = pick(rng, 1, 2); r.dh = pick(rng, 1, 3); r.dw = pick(rng, 1, 3);
     r.w = r.sw * pick(rng, 12, 80) + pick(rng, 0, 4);  // 12 to 80 output columns
     set_padding(r, trial % 3, trial % 2 ? 3 : 8, rng);
-    INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
-    check_against_reference<float>(r, rng, 1e-5, trial % 2 ? &pool : nullptr);
-    check_against_reference<double>(r, rng, 1e-12, trial % 2 ? nullptr : &pool);
+    check_float_and_double(isa, trial, r, rng, trial % 2 ? &pool : nullptr, trial % 2 ? nullptr : &pool);
   });
 }
 
@@ -320,9 +324,7 @@ TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference,
     if (r.padding == "EXPLICIT") {
       r.pl = pick(rng, 0, 1) * r.dw; r.pr = pick(rng, 0, 3); r.pt = pick(rng, 0, 3); r.pb = pick(rng, 0, 3);
     }
-    INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
-    check_against_reference<float>(r, rng, 1e-5, trial % 3 ? &pool : nullptr);
-    check_against_reference<double>(r, rng, 1e-12, trial % 3 ? nullptr : &pool);
+    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
   });
 }
 
@@ -346,9 +348,7 @@ TEST_CASE("NCHW small planes walked flat match the reference, every dtype and pa
       r.pl = pick(rng, 0, (r.kw - 1) * r.dw); r.pr = (r.kw - 1) * r.dw - r.pl;
       r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
     }
-    INFO("kernel path " << depthwise_isa_name(isa) << ", case " << trial << ": " << describe(r));
-    check_against_reference<float>(r, rng, 1e-5, trial % 3 ? &pool : nullptr);
-    check_against_reference<double>(r, rng, 1e-12, trial % 3 ? nullptr : &pool);
+    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
   });
 }
 
