@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "runtime/error.h"
+#include "runtime/registry.h"
 #include "runtime/value_parser.h"
 
 using namespace blockflow;
@@ -66,6 +67,40 @@ TEST_CASE("attrs text parses typed values with defaults", "[values]") {
 
   CHECK(parse_attrs_text(port, "use_cudnn_ = 1").boolean("use_cudnn"));
   CHECK(parse_attrs_text(port, "use_cudnn = TRUE;").boolean("use_cudnn"));
+}
+
+TEST_CASE("registering a block parses its port defaults once, with the same result as parsing on use", "[values]") {
+  PortSpec padding;
+  padding.name = "padding";
+  padding.kind = PortKind::Enum;
+  padding.choices = {"SAME", "VALID"};
+  padding.default_text = "same";
+  PortSpec broken = padding;
+  broken.name = "broken";
+  broken.default_text = "DIAGONAL";
+  BlockSpec spec;
+  spec.name = "Defaults";
+  spec.ports = {depthwise_attrs_port(), padding, broken};
+  BlockRegistry registry;
+  registry.add(spec);
+  const BlockSpec& registered = *registry.find("Defaults");
+
+  const PortSpec& attrs = *registered.find_port("attrs");
+  REQUIRE(attrs.parsed_default);
+  CHECK(std::get<Attrs>(*attrs.parsed_default) == parse_attrs_text(depthwise_attrs_port(), ""));
+  // A page's attrs text starts from the parsed defaults and keeps the ones it does not name.
+  const Attrs edited = parse_attrs_text(attrs, "dilations_ = 1,2,2,1");
+  CHECK(edited.int_list("dilations") == IntList{1, 2, 2, 1});
+  CHECK(edited.text("data_format") == "NHWC");
+  CHECK(edited.real("epsilon") == Approx(0.001));
+
+  const PortSpec& padding_port = *registered.find_port("padding");
+  REQUIRE(padding_port.parsed_default);
+  CHECK(std::get<std::string>(default_port_value(padding_port)) == "SAME");
+  // A default that does not parse stays text, and reports its error where it is used.
+  const PortSpec& broken_port = *registered.find_port("broken");
+  CHECK_FALSE(broken_port.parsed_default);
+  CHECK(error_of([&] { default_port_value(broken_port); }).find("DIAGONAL") != std::string::npos);
 }
 
 TEST_CASE("attrs errors name the attr and quote the text", "[values]") {
