@@ -49,8 +49,11 @@ struct Shape {
   Padding padding;
 };
 
+// --only: the shapes whose name contains this text (all when empty), to look at a few quickly.
+std::string g_only;
+
 // MobileNet V1's depthwise layers (batch 1, 3x3 SAME, multiplier 1), then the odd ones out.
-std::vector<Shape> shapes() {
+std::vector<Shape> all_shapes() {
   return {
       {"mbv1 112x112x32 s1", 1, 112, 112, 32, 3, 1, 1, 1, Padding::Same},
       {"mbv1 112x112x64 s2", 1, 112, 112, 64, 3, 1, 2, 1, Padding::Same},
@@ -68,6 +71,13 @@ std::vector<Shape> shapes() {
       {"dil2 56x56x128 s1", 1, 56, 56, 128, 3, 1, 1, 2, Padding::Same},
       {"valid 57x57x100 s2", 1, 57, 57, 100, 3, 1, 2, 1, Padding::Valid},
   };
+}
+
+std::vector<Shape> shapes() {
+  std::vector<Shape> chosen;
+  for (const Shape& s : all_shapes())
+    if (s.name.find(g_only) != std::string::npos) chosen.push_back(s);
+  return chosen;
 }
 
 DepthwiseParams params_of(const Shape& s, DataFormat format = DataFormat::NHWC) {
@@ -523,10 +533,15 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--peers-only") == 0) extra = false;
     else if (std::strcmp(argv[i], "--min") == 0) g_use_minimum = true;
     else if (std::strcmp(argv[i], "--pause-ms") == 0 && i + 1 < argc) g_pause_ms = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) g_only = argv[++i];
     else {
-      std::printf("usage: %s [--rounds N] [--peers-only] [--min] [--pause-ms N]\n", argv[0]);
+      std::printf("usage: %s [--rounds N] [--peers-only] [--min] [--pause-ms N] [--only TEXT]\n", argv[0]);
       return 2;
     }
+  }
+  if (shapes().empty()) {
+    std::printf("no shape's name contains \"%s\"\n", g_only.c_str());
+    return 2;
   }
   std::printf("# depthwise fp32 NHWC, our path: %s; %s of %d interleaved rounds, %d ms pause before each sample\n",
               std::string(depthwise_isa_name(active_depthwise_isa())).c_str(), g_use_minimum ? "minimum" : "median",
