@@ -658,11 +658,30 @@ void run_nchw(const Kernels& k, const Tensor& input, const Tensor& filter, const
   run_nchw_planes<T>(k, input, filter, g, output, context);
 }
 
+// NHWC pixels a multiple of 2 KiB apart put every pixel of input and output at the same one or
+// two offsets within a page. An output that starts at the input's offset has the tiles' stores
+// share cache sets and low address bits with the loads that follow, and the CPU holds loads back
+// behind stores it cannot tell apart. Placed 2560 bytes further on (best of the offsets 0-4032
+// tried), on Zen 4: 7x7x1024 12.8 -> 11.2 us, 14x14x512 20.8 -> 19.3 us, s2 7.9 -> 7.3 us; other
+// shapes, whose pixels spread over the page, measured the same at any offset.
+Tensor depthwise_output(const Tensor& input, const DepthwiseParams& params, const DepthwiseGeometry& g) {
+  constexpr std::int64_t kAliasingPixelBytes = 2048, kSmallestPlaced = 64 * 1024;
+  constexpr std::size_t kOutputPageOffset = 2560, kPage = 4096;
+  Dims dims = depthwise_output_dims(params, g);
+  const auto value = static_cast<std::int64_t>(dtype_size(input.dtype()));
+  const bool aliasing = params.data_format == DataFormat::NHWC && g.in_depth * value % kAliasingPixelBytes == 0 &&
+                        g.out_depth() * value % kAliasingPixelBytes == 0;
+  if (!aliasing || checked_tensor_bytes(input.dtype(), dims) < kSmallestPlaced)
+    return Tensor::uninitialized(input.dtype(), std::move(dims));
+  const std::size_t input_offset = reinterpret_cast<std::uintptr_t>(input.raw_data()) % kPage;
+  return Tensor::uninitialized_at_page_offset(input.dtype(), std::move(dims), (input_offset + kOutputPageOffset) % kPage);
+}
+
 template <typename T>
 Tensor run_typed(const Tensor& input, const Tensor& filter, const DepthwiseParams& params,
                  const DepthwiseGeometry& g, const KernelContext* context) {
   // Every element is written below; zero-filling first would cost a tenth of the kernel time.
-  Tensor output = Tensor::uninitialized(input.dtype(), depthwise_output_dims(params, g));
+  Tensor output = depthwise_output(input, params, g);
   if (output.element_count() == 0) return output;
   const Kernels& k = kernels_for(active_depthwise_isa());
   if (params.data_format == DataFormat::NCHW) run_nchw<T>(k, input, filter, g, output, context);

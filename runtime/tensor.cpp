@@ -25,6 +25,8 @@ std::string human_bytes(std::int64_t bytes) {
 
 std::atomic<std::int64_t> g_live_bytes{0};
 
+constexpr std::size_t kPageBytes = 4096;
+
 struct AlignedDelete {
   std::size_t bytes;
   void operator()(std::byte* p) const {
@@ -59,15 +61,27 @@ Tensor::Tensor(DType dtype, Dims dims) : Tensor(dtype, std::move(dims), true) {}
 
 Tensor Tensor::uninitialized(DType dtype, Dims dims) { return Tensor(dtype, std::move(dims), false); }
 
-Tensor::Tensor(DType dtype, Dims dims, bool zero_fill) : dtype_(dtype), dims_(std::move(dims)), initialised_(true) {
+Tensor Tensor::uninitialized_at_page_offset(DType dtype, Dims dims, std::size_t page_offset) {
+  if (page_offset % kTensorAlignment != 0 || page_offset >= kPageBytes)
+    throw Error("page offset " + std::to_string(page_offset) + " is not a multiple of 64 below 4096");
+  return Tensor(dtype, std::move(dims), false, page_offset);
+}
+
+Tensor::Tensor(DType dtype, Dims dims, bool zero_fill, std::size_t page_offset)
+    : dtype_(dtype), dims_(std::move(dims)), initialised_(true) {
   const std::int64_t bytes = checked_tensor_bytes(dtype_, dims_);
   element_count_ = checked_element_count(dims_);
   // Round up so vector kernels may read a full last register without leaving the allocation.
   const auto padded = static_cast<std::size_t>((bytes + 63) / 64 * 64 + 64);
-  std::byte* memory = allocate_tensor_block(padded);
+  // A placed tensor takes up to a page more, to start where it was asked to.
+  const std::size_t lead_room = page_offset == kAnyPageOffset ? 0 : kPageBytes;
+  std::byte* memory = allocate_tensor_block(padded + lead_room);
   if (zero_fill) std::memset(memory, 0, padded);
-  g_live_bytes.fetch_add(static_cast<std::int64_t>(padded));
-  buffer_ = std::shared_ptr<std::byte>(memory, AlignedDelete{padded});
+  g_live_bytes.fetch_add(static_cast<std::int64_t>(padded + lead_room));
+  const std::shared_ptr<std::byte> owner(memory, AlignedDelete{padded + lead_room});
+  std::size_t lead = 0;
+  if (lead_room > 0) lead = (page_offset + kPageBytes - reinterpret_cast<std::uintptr_t>(memory) % kPageBytes) % kPageBytes;
+  buffer_ = std::shared_ptr<std::byte>(owner, memory + lead);
 }
 
 Tensor Tensor::clone() const {

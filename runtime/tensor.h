@@ -35,6 +35,10 @@ class Tensor {
   Tensor(DType dtype, Dims dims);
   // Allocates storage without zero-filling it, for kernels that write every element.
   static Tensor uninitialized(DType dtype, Dims dims);
+  // The same, with the first element `page_offset` bytes (a multiple of 64, below 4096) into a
+  // 4 KiB page: a kernel that walks two tensors in steps of whole pages places its output so
+  // that output and input do not share cache sets and low address bits.
+  static Tensor uninitialized_at_page_offset(DType dtype, Dims dims, std::size_t page_offset);
 
   template <typename T>
   static Tensor from_values(Dims dims, std::span<const T> values);
@@ -97,7 +101,9 @@ class Tensor {
                   std::string(dtype_name(dtype_of<T>())));
     }
   }
-  Tensor(DType dtype, Dims dims, bool zero_fill);
+  // `page_offset`: as in uninitialized_at_page_offset, or kAnyPageOffset.
+  static constexpr std::size_t kAnyPageOffset = SIZE_MAX;
+  Tensor(DType dtype, Dims dims, bool zero_fill, std::size_t page_offset = kAnyPageOffset);
   template <int Rank>
   Eigen::DSizes<Eigen::Index, Rank> eigen_dims() const {
     if (rank() != Rank) throw Error("tensor rank " + std::to_string(rank()) + " is not " + std::to_string(Rank));

@@ -241,6 +241,21 @@ TEST_CASE("kernel matches the reference loop on 4 KiB pixels, narrow and wide im
   }
 }
 
+// The output's place relative to the input is what the kernel chooses for pixels a multiple of
+// 2 KiB apart (see depthwise_output); the values are checked above and in the golden tests.
+TEST_CASE("NHWC outputs of 2 KiB pixels start 2560 bytes further into a page than the input", "[depthwise]") {
+  auto page_offset = [](const Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.raw_data()) % 4096; };
+  DepthwiseParams same;
+  same.padding = Padding::Same;
+  for (std::int64_t channels : {512, 1024}) {
+    const Tensor input(DType::Float32, {1, 7, 7, channels}), filter(DType::Float32, {3, 3, channels, 1});
+    const Tensor output = depthwise_conv2d(input, filter, same, nullptr);
+    CHECK(page_offset(output) == (page_offset(input) + 2560) % 4096);
+  }
+  const Tensor doubles(DType::Float64, {1, 7, 7, 256}), double_filter(DType::Float64, {3, 3, 256, 1});
+  CHECK(page_offset(depthwise_conv2d(doubles, double_filter, same, nullptr)) == (page_offset(doubles) + 2560) % 4096);
+}
+
 TEST_CASE("NCHW float in bands of rows matches the reference on tall images, every path", "[depthwise][property]") {
   RestoreDefaultIsa restore;
   Executor pool(2);

@@ -43,6 +43,23 @@ TEST_CASE("tensors are 64-byte aligned, zeroed and share storage", "[tensor]") {
   CHECK(Tensor(DType::Float32, {4, 0, 2}).element_count() == 0);
 }
 
+TEST_CASE("placed tensors start at the page offset asked for and give all their memory back", "[tensor]") {
+  const std::int64_t baseline = live_tensor_bytes();
+  for (std::size_t offset = 0; offset < 4096; offset += 64) {
+    Tensor t = Tensor::uninitialized_at_page_offset(DType::Float32, {3, 1000}, offset);
+    CHECK(reinterpret_cast<std::uintptr_t>(t.raw_data()) % 4096 == offset);
+    for (float& v : t.values<float>()) v = 1.0f;  // every element is inside the allocation
+    Tensor shared = t;
+    t = Tensor();
+    CHECK(shared.values<float>().back() == 1.0f);
+  }
+  CHECK(live_tensor_bytes() == baseline);
+  CHECK_THROWS_WITH(Tensor::uninitialized_at_page_offset(DType::Float32, {4}, 100),
+                    "page offset 100 is not a multiple of 64 below 4096");
+  CHECK_THROWS_WITH(Tensor::uninitialized_at_page_offset(DType::Float32, {4}, 4096),
+                    "page offset 4096 is not a multiple of 64 below 4096");
+}
+
 TEST_CASE("Eigen views see the tensor's row-major data", "[tensor]") {
   const std::vector<float> values = {1, 2, 3, 4, 5, 6};
   Tensor t = Tensor::from_values<float>({2, 3}, values);
