@@ -89,9 +89,9 @@ class KernelContext {
  public:
   KernelContext(const BoundValues& values, const BlockEnvironment& env,
                 std::map<std::string, Tensor> inputs, const Tensor* feed, ParallelFor parallel_for,
-                const std::function<bool()>& cancelled)
+                const std::function<bool()>& cancelled, int workers = 1)
       : values_(values), env_(env), inputs_(std::move(inputs)), feed_(feed),
-        parallel_for_(std::move(parallel_for)), cancelled_(cancelled) {}
+        parallel_for_(std::move(parallel_for)), cancelled_(cancelled), workers_(workers) {}
   const BoundValues& values() const { return values_; }
   const BlockEnvironment& env() const { return env_; }
   bool has_input(const std::string& port) const { return inputs_.count(port) != 0; }
@@ -103,6 +103,9 @@ class KernelContext {
                     const std::function<void(std::int64_t, std::int64_t)>& body) const;
   // Throws CancelledError when the run was cancelled; long kernels call it between chunks.
   void check_cancelled() const;
+  // Threads that may share a parallel_for (the caller included): kernels size their work
+  // items for them.
+  int workers() const { return workers_; }
 
  private:
   const BoundValues& values_;
@@ -111,6 +114,7 @@ class KernelContext {
   const Tensor* feed_;
   ParallelFor parallel_for_;
   const std::function<bool()>& cancelled_;
+  int workers_;
   std::map<std::string, Tensor> outputs_;
 };
 

@@ -331,7 +331,7 @@ class GraphRun {
         [this](std::int64_t total, std::int64_t chunk, const std::function<void(std::int64_t, std::int64_t)>& body) {
           executor_.parallel_for(total, chunk, body);
         },
-        cancelled);
+        cancelled, executor_.threads());
     const auto start = std::chrono::steady_clock::now();
     BlockStatus status = BlockStatus::Done;
     std::string message;

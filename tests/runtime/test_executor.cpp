@@ -295,3 +295,27 @@ TEST_CASE("a chain of blocks continues on the thread that ran its first block", 
   REQUIRE(executor.run(*compiled, options).ok());
   CHECK(threads.size() == 1);
 }
+
+// Kernels size their work items by the threads that can share them (the depthwise kernel: whole
+// small images per item on one thread, smaller items for two).
+TEST_CASE("kernels are told how many threads share their parallel work", "[executor]") {
+  BlockRegistry registry;
+  int seen = 0;
+  BlockSpec spec;
+  spec.name = "CountWorkers";
+  spec.ports = {ports::tensor_out("output", "a token tensor")};
+  spec.infer = [](InferContext& context) { context.set_output("output", {DType::Float32, PartialShape::of({1})}); };
+  spec.kernel = [&](KernelContext& context) {
+    seen = context.workers();
+    context.set_output("output", Tensor(DType::Float32, {1}));
+  };
+  registry.add(std::move(spec));
+  Graph graph;
+  graph.blocks.push_back({"count", "CountWorkers", nlohmann::ordered_json::object()});
+  const auto compiled = compile_graph(graph, registry).graph;
+  for (int threads : {1, 2, 3}) {
+    Executor executor(threads);
+    REQUIRE(executor.run(*compiled, {}).ok());
+    CHECK(seen == threads);
+  }
+}
