@@ -76,11 +76,11 @@ Tensor::Tensor(DType dtype, Dims dims, bool zero_fill, std::size_t page_offset)
   // A placed tensor takes up to a page more, to start where it was asked to.
   const std::size_t lead_room = page_offset == kAnyPageOffset ? 0 : kPageBytes;
   std::byte* memory = allocate_tensor_block(padded + lead_room);
-  if (zero_fill) std::memset(memory, 0, padded);
   g_live_bytes.fetch_add(static_cast<std::int64_t>(padded + lead_room));
   const std::shared_ptr<std::byte> owner(memory, AlignedDelete{padded + lead_room});
-  std::size_t lead = 0;
-  if (lead_room > 0) lead = (page_offset + kPageBytes - reinterpret_cast<std::uintptr_t>(memory) % kPageBytes) % kPageBytes;
+  const std::size_t lead =
+      lead_room == 0 ? 0 : (page_offset + kPageBytes - reinterpret_cast<std::uintptr_t>(memory) % kPageBytes) % kPageBytes;
+  if (zero_fill) std::memset(memory + lead, 0, padded);
   buffer_ = std::shared_ptr<std::byte>(owner, memory + lead);
 }
 
