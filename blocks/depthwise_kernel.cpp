@@ -669,7 +669,7 @@ void run_nchw(const Kernels& k, const Tensor& input, const Tensor& filter, const
 // shapes, whose pixels spread over the page, measured the same at any offset.
 Tensor depthwise_output(const Tensor& input, const DepthwiseParams& params, const DepthwiseGeometry& g) {
   constexpr std::int64_t kAliasingPixelBytes = 2048, kSmallestPlaced = 64 * 1024;
-  constexpr std::size_t kOutputPageOffset = 2560, kPage = 4096;
+  constexpr std::size_t kOutputPageOffset = 2560, kPage = kTensorPageBytes;
   Dims dims = depthwise_output_dims(params, g);
   const auto value = static_cast<std::int64_t>(dtype_size(input.dtype()));
   const bool aliasing = params.data_format == DataFormat::NHWC && g.in_depth * value % kAliasingPixelBytes == 0 &&

@@ -25,8 +25,6 @@ std::string human_bytes(std::int64_t bytes) {
 
 std::atomic<std::int64_t> g_live_bytes{0};
 
-constexpr std::size_t kPageBytes = 4096;
-
 struct AlignedDelete {
   std::size_t bytes;
   void operator()(std::byte* p) const {
@@ -62,8 +60,9 @@ Tensor::Tensor(DType dtype, Dims dims) : Tensor(dtype, std::move(dims), true) {}
 Tensor Tensor::uninitialized(DType dtype, Dims dims) { return Tensor(dtype, std::move(dims), false); }
 
 Tensor Tensor::uninitialized_at_page_offset(DType dtype, Dims dims, std::size_t page_offset) {
-  if (page_offset % kTensorAlignment != 0 || page_offset >= kPageBytes)
-    throw Error("page offset " + std::to_string(page_offset) + " is not a multiple of 64 below 4096");
+  if (page_offset % kTensorAlignment != 0 || page_offset >= kTensorPageBytes)
+    throw Error("page offset " + std::to_string(page_offset) + " is not a multiple of " +
+                std::to_string(kTensorAlignment) + " below " + std::to_string(kTensorPageBytes));
   return Tensor(dtype, std::move(dims), false, page_offset);
 }
 
@@ -74,12 +73,12 @@ Tensor::Tensor(DType dtype, Dims dims, bool zero_fill, std::size_t page_offset)
   // Round up so vector kernels may read a full last register without leaving the allocation.
   const auto padded = static_cast<std::size_t>((bytes + 63) / 64 * 64 + 64);
   // A placed tensor takes up to a page more, to start where it was asked to.
-  const std::size_t lead_room = page_offset == kAnyPageOffset ? 0 : kPageBytes;
+  const std::size_t lead_room = page_offset == kAnyPageOffset ? 0 : kTensorPageBytes;
   std::byte* memory = allocate_tensor_block(padded + lead_room);
   g_live_bytes.fetch_add(static_cast<std::int64_t>(padded + lead_room));
   const std::shared_ptr<std::byte> owner(memory, AlignedDelete{padded + lead_room});
   const std::size_t lead =
-      lead_room == 0 ? 0 : (page_offset + kPageBytes - reinterpret_cast<std::uintptr_t>(memory) % kPageBytes) % kPageBytes;
+      lead_room == 0 ? 0 : (page_offset + kTensorPageBytes - reinterpret_cast<std::uintptr_t>(memory) % kTensorPageBytes) % kTensorPageBytes;
   if (zero_fill) std::memset(memory + lead, 0, padded);
   buffer_ = std::shared_ptr<std::byte>(owner, memory + lead);
 }

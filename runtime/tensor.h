@@ -15,6 +15,8 @@
 namespace blockflow {
 
 inline constexpr std::size_t kTensorAlignment = 64;
+// The page that uninitialized_at_page_offset places a tensor's first element within.
+inline constexpr std::size_t kTensorPageBytes = 4096;
 
 // Cap on the bytes of one tensor allocation (default 4 GiB). A shape that asks for more
 // fails with AllocationError instead of taking the machine down.
