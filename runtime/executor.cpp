@@ -72,19 +72,21 @@ void Executor::parallel_for(std::int64_t total, std::int64_t min_chunk,
   // Another block's kernel has the team: split over the pool instead. Pool tasks that start
   // after every piece is claimed find nothing to do; the shared state outlives them.
   struct Shared {
-    Shared(const ChunkedLoop::Body& body, std::int64_t total, std::int64_t chunks) : loop(body, total, chunks) {}
+    Shared(const ChunkedLoop::Body& body, std::int64_t total, std::int64_t chunks, int lanes)
+        : loop(body, total, chunks, lanes) {}
     ChunkedLoop loop;
+    std::atomic<int> arrivals{0};  // lanes go by order of arrival: pool tasks have no fixed thread
     std::mutex mutex;
     std::condition_variable done;
   };
-  auto shared = std::make_shared<Shared>(body, total, chunks);
+  const int helpers = static_cast<int>(std::min<std::int64_t>(chunks - 1, threads_ - 1));
+  auto shared = std::make_shared<Shared>(body, total, chunks, helpers + 1);
   auto work = [shared] {
-    if (shared->loop.work()) {
+    if (shared->loop.work(shared->arrivals.fetch_add(1))) {
       std::lock_guard lock(shared->mutex);
       shared->done.notify_all();
     }
   };
-  const int helpers = static_cast<int>(std::min<std::int64_t>(chunks - 1, threads_ - 1));
   for (int i = 0; i < helpers; ++i) pool_->Schedule(work);
   work();
   std::unique_lock lock(shared->mutex);

@@ -21,7 +21,7 @@ inline void cpu_relax() {
 }  // namespace
 
 ParallelTeam::ParallelTeam(int helpers) {
-  for (int i = 0; i < helpers; ++i) threads_.emplace_back([this] { helper_loop(); });
+  for (int i = 0; i < helpers; ++i) threads_.emplace_back([this, i] { helper_loop(i + 1); });
 }
 
 ParallelTeam::~ParallelTeam() {
@@ -38,14 +38,16 @@ bool ParallelTeam::try_run(std::int64_t total, std::int64_t chunks, const Body& 
   std::unique_lock caller(caller_mutex_, std::try_to_lock);
   if (!caller.owns_lock()) return false;
   placement_.keep_off_current_cpu(threads_);
-  ChunkedLoop job(body, total, chunks);
+  // The caller takes lane 0 and helper i lane i: the same thread gets the same part of every
+  // loop of the same size, whose data it may still have in its cache.
+  ChunkedLoop job(body, total, chunks, static_cast<int>(threads_.size()) + 1);
   job_.store(&job);
   {
     std::lock_guard lock(wake_mutex_);  // a helper between its check and its wait sees this
     epoch_.fetch_add(1);
   }
   wake_.notify_all();
-  job.work();
+  job.work(0);
   // The last pieces are in the helpers' hands and take a fraction of the loop: spin, then
   // yield the core in case a helper waits for it.
   for (int spins = 0; !job.done(); ++spins)
@@ -71,13 +73,13 @@ bool ParallelTeam::wait_for_new_job(std::uint64_t seen) {
   return !stopping_.load();
 }
 
-void ParallelTeam::helper_loop() {
+void ParallelTeam::helper_loop(int lane) {
   // Epoch 0 is the team's start; a helper that starts late must still see every bump since.
   std::uint64_t seen = 0;
   while (wait_for_new_job(seen)) {
     seen = epoch_.load();
     helpers_inside_.fetch_add(1);
-    if (ChunkedLoop* job = job_.load()) job->work();
+    if (ChunkedLoop* job = job_.load()) job->work(lane);
     helpers_inside_.fetch_sub(1);
   }
 }

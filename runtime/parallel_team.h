@@ -36,7 +36,7 @@ class ParallelTeam {
   bool try_run(std::int64_t total, std::int64_t chunks, const Body& body);
 
  private:
-  void helper_loop();
+  void helper_loop(int lane);
   bool wait_for_new_job(std::uint64_t seen);
 
   std::vector<std::thread> threads_;
