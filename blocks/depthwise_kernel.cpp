@@ -204,20 +204,12 @@ void repeat_pixel(const Kernels& k, const T* from, A* to, std::int64_t depth, st
   }
 }
 
-// Input pixels whose size is a multiple of 4 KiB all map to the same L1 cache set; one extra
-// cache line per pixel spreads them out, at the price of a copy. It pays only where neighbouring
-// output pixels reread inputs from L1: wide images at column stride 1. Measured, float 1024
-// channels: 7, 8 and 10 columns ran 8-31% faster without it, 14 columns 21% slower (before the
-// tiles prefetched on such pixels; with it, +-3%); at stride 2 the copy made 14x14x1024 and
-// double 14x14x512 26% and 18% slower.
-constexpr std::int64_t kWidestImageLeftAsIs = 12;
-
-template <typename A>
-std::int64_t input_pixel_stride(std::int64_t depth, const DepthwiseGeometry& g) {
-  const auto bytes = depth * static_cast<std::int64_t>(sizeof(A));
-  const bool aliased = bytes % 4096 == 0 && g.in_cols > kWidestImageLeftAsIs && g.stride_w == 1;
-  return aliased ? depth + 64 / static_cast<std::int64_t>(sizeof(A)) : depth;
-}
+// Input pixels whose size is a multiple of 4 KiB all map to the same L1 cache set. They are read
+// as they are: the tiles ask for the next block of channels ahead (NhwcJob::aliased_pixels).
+// A copy with one cache line between pixels, which wide images at column stride 1 used to get,
+// cost more than it saved once the tiles went down columns of tiles: on the Intel machine
+// without it double 14x14x512 ran 101 -> 57 us, float 14x14x1024 101 -> 59 us, float
+// 28x28x1024 603 -> 415 us.
 
 // How the kernel's copy of the input is laid out, when it gets one: zero-padded on every side
 // so that no pixel is a border pixel (whose narrowed taps run one pixel at a time), channels
@@ -231,10 +223,9 @@ struct PaddedInput {
 // free then.
 template <typename T, typename A>
 std::optional<PaddedInput> padded_input_layout(const DepthwiseGeometry& g, std::int64_t depth) {
-  const std::int64_t stride = input_pixel_stride<A>(depth, g);
-  const bool copied = !std::is_same_v<T, A> || g.multiplier != 1 || stride != depth;
+  const bool copied = !std::is_same_v<T, A> || g.multiplier != 1;
   if (!copied) return std::nullopt;
-  PaddedInput layout{0, 0, g.pad_top, g.pad_left, stride};
+  PaddedInput layout{0, 0, g.pad_top, g.pad_left, depth};
   layout.rows = std::max(g.in_rows + g.pad_top, (g.out_rows - 1) * g.stride_h + (g.filter_rows - 1) * g.dilation_h + 1);
   layout.cols = std::max(g.in_cols + g.pad_left, (g.out_cols - 1) * g.stride_w + (g.filter_cols - 1) * g.dilation_w + 1);
   return layout;
@@ -407,11 +398,9 @@ template <typename T>
 using BitsOf = typename BitsOfT<T>::type;
 
 // Whether the tiles can read the input tensor as it is, converting (16-bit types) or repeating
-// channels (multiplier 2) in registers: they do that cheaply for this shape, and the pixels need
-// no spreading copy (4 KiB pixels).
-template <typename T>
+// channels (multiplier 2) in registers: they do that cheaply for this shape.
 bool runs_in_place(const Kernels& k, const DepthwiseGeometry& g) {
-  return input_pixel_stride<T>(g.in_depth, g) == g.in_depth && k.converts_in_tiles(conv_shape(g, g.out_depth()));
+  return k.converts_in_tiles(conv_shape(g, g.out_depth()));
 }
 
 // Points a job at an input tensor of `value_bytes` values that its tiles read as they are.
@@ -481,12 +470,12 @@ void run_nhwc(const Kernels& k, const T* source, const Tensor& filter, const Dep
               std::int64_t out_count, const KernelContext* context) {
   if constexpr (!std::is_void_v<BitsOf<T>>) {
     using Bits = BitsOf<T>;
-    if (g.multiplier == 1 && runs_in_place<T>(k, g))
+    if (g.multiplier == 1 && runs_in_place(k, g))
       return run_16bit_in_place<T, Bits>(k, source, filter, g, target, context);
-    if (g.multiplier == 2 && runs_in_place<T>(k, g))
+    if (g.multiplier == 2 && runs_in_place(k, g))
       return run_16bit_in_place<T, depthwise::RepeatedTwice<Bits>>(k, source, filter, g, target, context);
   } else {
-    if (g.multiplier == 2 && runs_in_place<T>(k, g))
+    if (g.multiplier == 2 && runs_in_place(k, g))
       return run_repeated_in_place(k, source, filter, g, target, context);
   }
   using A = Compute<T>;

@@ -77,8 +77,8 @@ struct NhwcJob {
   // it) holding the block's even channels, then its odd ones, the order in which the AVX-512
   // tiles widen such a block (see kPairedChannels in depthwise_kernel_impl.inc).
   const A* paired_filter = nullptr;
-  // Elements between input pixels: depth, or a little more when depth is a multiple of 4 KiB,
-  // where every pixel of a tile would fall into the same L1 cache set.
+  // Elements between input pixels: the depth, or more in the NCHW path's transposed bands,
+  // whose pixels are an odd number of cache lines apart.
   std::int64_t input_pixel_stride;
   bool large;  // input and output exceed the caches: prefetch rows, store around the caches
   // Input pixels a multiple of 4 KiB apart, all in one L1 cache set, so inputs come from L2: the

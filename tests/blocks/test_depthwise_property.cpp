@@ -218,8 +218,8 @@ TEST_CASE("kernel matches the reference loop on wide rows and deep channels, eve
   check_random_cases(40, true, 20261126);
 }
 
-// 4 KiB pixels are laid out apart in a copy on images wider than 12 columns at column stride 1,
-// used as they are on narrower images and at stride 2; all of them, on every path.
+// 4 KiB pixels, which all fall into one L1 cache set and are read with prefetches ahead, on
+// narrow and wide images, at strides 1 and 2, on every path.
 TEST_CASE("kernel matches the reference loop on 4 KiB pixels, narrow and wide images", "[depthwise][property]") {
   RestoreDefaultIsa restore;
   std::mt19937 rng(5);
