@@ -9,6 +9,7 @@
 #include "blocks/builtin_blocks.h"
 #include "blocks/depthwise_isa.h"
 #include "blocks/depthwise_kernel.h"
+#include "blocks/depthwise_streaming.h"
 #include "runtime/executor.h"
 #include "tests/support/bound_values.h"
 
@@ -19,6 +20,12 @@ namespace {
 // Puts the kernel back on its own choice of instruction set when a test that forced one ends.
 struct RestoreDefaultIsa {
   ~RestoreDefaultIsa() { set_depthwise_isa_for_testing(DepthwiseIsa::Auto); }
+};
+
+// Outputs of more than 16 MiB of input and output are streamed while this lives.
+struct StreamingBeyond16MiB {
+  StreamingBeyond16MiB() { set_depthwise_streaming_threshold_for_testing(16 << 20); }
+  ~StreamingBeyond16MiB() { set_depthwise_streaming_threshold_for_testing(0); }
 };
 
 struct RandomCase {
@@ -367,11 +374,13 @@ TEST_CASE("NCHW small planes walked flat match the reference, every dtype and pa
   });
 }
 
-// Input and output beyond 16 MiB take the large-image path: the next input row is prefetched
-// and whole aligned tiles are written with streaming stores (NHWC), or whole aligned vectors of
-// the output rows (NCHW read in place; rows of 370 columns put some vectors off alignment).
+// Input and output beyond the streaming threshold (set to 16 MiB here, whatever this machine's
+// cache) take the large-image path: the next input row is prefetched and whole aligned tiles
+// are written with streaming stores (NHWC), or whole aligned vectors of the output rows (NCHW
+// read in place; rows of 370 columns put some vectors off alignment).
 TEST_CASE("kernel matches the reference on images beyond the caches, every path", "[depthwise][property]") {
   RestoreDefaultIsa restore;
+  StreamingBeyond16MiB streaming;
   struct Large {
     std::int64_t batch, size, channels, stride;
   };
@@ -498,6 +507,7 @@ TEST_CASE("16-bit tensors converted in the tiles equal the float result rounded 
       check_rounded_once<Eigen::bfloat16>(r, rng, executor);
     }
     // Beyond 16 MiB of input and output: streamed stores of converted tiles.
+    StreamingBeyond16MiB streaming;
     RandomCase large;
     large.n = 1; large.h = large.w = 260; large.c = 64; large.kh = large.kw = 3; large.m = 1;
     large.sh = large.sw = large.dh = large.dw = 1;
