@@ -172,13 +172,16 @@ void run_parallel(const KernelContext* context, std::int64_t total, std::int64_t
 // so the kernels store it around the caches. Half of Zen 4's 32 MiB is where that paid there;
 // the Intel machine reports 480 MiB of L3, and streaming the output of 25 MiB (batch 8) made
 // it slower there: 981 -> 1135 us, 512x512x16 1.30 -> 1.37 ms.
+// A cache's size as the system reports it (sysconf name), or `fallback` where it does not say.
+std::int64_t reported_cache_bytes(int name, std::int64_t fallback) {
+  const long size = sysconf(name);
+  return size > 0 ? static_cast<std::int64_t>(size) : fallback;
+}
+
 std::atomic<std::int64_t> streaming_threshold_for_testing{0};
 
 bool beyond_caches(std::int64_t bytes) {
-  static const std::int64_t l3_bytes = [] {
-    const long size = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    return size > 0 ? static_cast<std::int64_t>(size) : std::int64_t{32} << 20;
-  }();
+  static const std::int64_t l3_bytes = reported_cache_bytes(_SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20);
   const std::int64_t forced = streaming_threshold_for_testing.load(std::memory_order_relaxed);
   return forced > 0 ? bytes > forced : 2 * bytes > l3_bytes;
 }
@@ -189,10 +192,7 @@ bool beyond_caches(std::int64_t bytes) {
 // 125 -> 116 us, 112x112x64 s2 147 -> 140 us). Where input and output fit in L2, the prefetches
 // only take load slots (5x5 56x56x96, 2.4 MB: 128 -> 134 us).
 bool beyond_l2(std::int64_t bytes) {
-  static const std::int64_t l2_bytes = [] {
-    const long size = sysconf(_SC_LEVEL2_CACHE_SIZE);
-    return size > 0 ? static_cast<std::int64_t>(size) : std::int64_t{1} << 20;
-  }();
+  static const std::int64_t l2_bytes = reported_cache_bytes(_SC_LEVEL2_CACHE_SIZE, std::int64_t{1} << 20);
   return 2 * bytes > 3 * l2_bytes;
 }
 
