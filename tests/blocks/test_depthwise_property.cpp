@@ -425,6 +425,25 @@ TEST_CASE("kernel matches the reference when row tiles reach into wide padding, 
   }
 }
 
+// With AVX-512, the tiles at a row's ends whose edges are those of a 3-wide SAME filter (one
+// column, two with dilation 2) have them compiled in, and a column of tiles visits rows d apart
+// in turn at row dilation d: wide rows cut into tiles of 6-8 pixels, several row dilations and
+// strides, serial and pooled; every path.
+TEST_CASE("SAME rows of 3-wide filters with edges known at compile time match the reference, every path",
+          "[depthwise][property]") {
+  Executor pool(2);
+  on_every_path(23, 30, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    RandomCase r;
+    r.n = pick(rng, 1, 2); r.h = pick(rng, 4, 24); r.w = pick(rng, 12, 60); r.c = pick(rng, 16, 80);
+    r.kh = 3; r.kw = 3; r.m = 1; r.padding = "SAME";
+    const int column_kind = trial % 3;
+    r.sw = column_kind == 1 ? 2 : 1; r.dw = column_kind == 2 ? 2 : 1;
+    r.sh = pick(rng, 1, 2); r.dh = pick(rng, 1, 3);
+    Executor* executor = trial % 2 ? &pool : nullptr;
+    check_float_and_double(isa, trial, r, rng, executor, executor);
+  });
+}
+
 namespace {
 
 // How many representable values of T lie between a and b, plus one (0 when equal; +0 and -0 are
