@@ -350,26 +350,28 @@ TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference,
   });
 }
 
-// 3 x 3 filters whose row stride and dilation equal the column ones go through rolling tiles on
-// the AVX-512 path: each input row of a tile of output rows loaded once and added to every row
-// that reads it, rows above and below the image loaded with no lanes. Heights that leave every
-// remainder of a tile (and planes shorter than one), top and bottom padding deep enough that whole
-// tiles read only padding, both column offsets of the first tap, strides and dilations 1 and 2,
-// rows of one and several vectors (one-vector rows in tiles of up to 7); every path.
-TEST_CASE("NCHW 3x3 rows rolled through tiles of output rows match the reference, every path", "[depthwise][property]") {
+// 3 x 3 and 5 x 5 filters whose row stride and dilation equal the column ones go through rolling
+// tiles on the AVX-512 path: each input row of a tile of output rows loaded once and added to
+// every row that reads it, rows above and below the image loaded with no lanes. Heights that
+// leave every remainder of a tile (and planes shorter than one), top and bottom padding deep
+// enough that whole tiles read only padding, both column offsets of the first tap, strides and
+// dilations 1 and 2, rows of one and several vectors (one-vector rows in tiles of up to 7);
+// every path.
+TEST_CASE("NCHW 3x3 and 5x5 rows rolled through tiles of output rows match the reference, every path", "[depthwise][property]") {
   Executor pool(2);
-  on_every_path(20261204, 40, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+  on_every_path(20261204, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
     RandomCase r;
     r.nchw = true;
     r.n = pick(rng, 1, 2); r.h = pick(rng, 1, 26); r.c = pick(rng, 1, 4); r.m = pick(rng, 1, 2);
-    r.kh = r.kw = 3;
-    r.sh = r.sw = 1 + trial % 2; r.dh = r.dw = 1 + trial / 2 % 2;
+    const bool five = trial % 5 == 4;  // 5 x 5 filters roll at unit dilation
+    r.kh = r.kw = five ? 5 : 3;
+    r.sh = r.sw = 1 + trial % 2; r.dh = r.dw = five ? 1 : 1 + trial / 2 % 2;
     // A third of the rows of one float vector (12 to 16 columns), which go in taller tiles.
-    r.w = r.sw * (trial % 3 == 0 ? pick(rng, 12, 16) : pick(rng, 12, 70)) + pick(rng, 0, 2);
+    r.w = r.sw * (trial % 3 == 0 ? pick(rng, 12, 16) : pick(rng, 12, 70)) + pick(rng, 0, 4);
     const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
     r.padding = paddings[trial / 4 % 3];
     if (r.padding == "EXPLICIT") {
-      r.pl = pick(rng, 0, 1) * r.dw; r.pr = pick(rng, 0, 3); r.pt = pick(rng, 0, 9); r.pb = pick(rng, 0, 9);
+      r.pl = pick(rng, 0, 1) * (five ? 2 : r.dw); r.pr = pick(rng, 0, 3); r.pt = pick(rng, 0, 9); r.pb = pick(rng, 0, 9);
     }
     check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
   });
