@@ -308,6 +308,19 @@ TEST_CASE("NCHW planes written row by row match the reference, every path", "[de
   });
 }
 
+// SAME, VALID or EXPLICIT (`which` 0, 1, 2) for the tiles that shift taps out of whole rows: an
+// explicit left padding of 0 or `left` columns (the first tap's offsets those tiles have), up to
+// 3 columns on the right and up to `most_rows` rows above and below.
+void set_padding_of_shifted_rows(RandomCase& r, std::int64_t which, std::int64_t left, int most_rows, std::mt19937& rng) {
+  const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
+  r.padding = paddings[which];
+  if (r.padding != "EXPLICIT") return;
+  r.pl = pick(rng, 0, 1) * left;
+  r.pr = pick(rng, 0, 3);
+  r.pt = pick(rng, 0, most_rows);
+  r.pb = pick(rng, 0, most_rows);
+}
+
 // NCHW float and double with filters of up to 3 x 3 at column stride 1 or 2 are read in place
 // on the AVX-512 path (masked loads along output rows, two planes per tile, border rows one at a
 // time): output rows of one to five vectors and their tails, odd plane counts, multipliers,
@@ -341,11 +354,7 @@ TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference,
     r.kh = pick(rng, 1, 3); r.kw = 3;
     r.sh = pick(rng, 1, 2); r.sw = 1 + trial % 2; r.dh = pick(rng, 1, 2); r.dw = 1 + trial / 6 % 2;
     r.w = r.sw * pick(rng, 12, 70) + pick(rng, 0, 2);
-    const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
-    r.padding = paddings[trial / 2 % 3];
-    if (r.padding == "EXPLICIT") {
-      r.pl = pick(rng, 0, 1) * r.dw; r.pr = pick(rng, 0, 3); r.pt = pick(rng, 0, 3); r.pb = pick(rng, 0, 3);
-    }
+    set_padding_of_shifted_rows(r, trial / 2 % 3, r.dw, 3, rng);
     check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
   });
 }
@@ -368,11 +377,7 @@ TEST_CASE("NCHW 3x3 and 5x5 rows rolled through tiles of output rows match the r
     r.sh = r.sw = 1 + trial % 2; r.dh = r.dw = five ? 1 : 1 + trial / 2 % 2;
     // A third of the rows of one float vector (12 to 16 columns), which go in taller tiles.
     r.w = r.sw * (trial % 3 == 0 ? pick(rng, 12, 16) : pick(rng, 12, 70)) + pick(rng, 0, 4);
-    const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
-    r.padding = paddings[trial / 4 % 3];
-    if (r.padding == "EXPLICIT") {
-      r.pl = pick(rng, 0, 1) * (five ? 2 : r.dw); r.pr = pick(rng, 0, 3); r.pt = pick(rng, 0, 9); r.pb = pick(rng, 0, 9);
-    }
+    set_padding_of_shifted_rows(r, trial / 4 % 3, five ? 2 : r.dw, 9, rng);
     check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
   });
 }
