@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "blocks/cache_size.h"
 #include "blocks/depthwise_isa.h"
 #include "blocks/depthwise_kernel_table.h"
 #include "blocks/depthwise_streaming.h"
@@ -168,21 +169,16 @@ void run_parallel(const KernelContext* context, std::int64_t total, std::int64_t
   else checked(0, total);
 }
 
-// Input and output together beyond half the last-level cache (the L3 size the system reports;
-// 32 MiB where it does not): the output would not stay in the cache for the next layer anyway,
-// so the kernels store it around the caches. Half of Zen 4's 32 MiB is where that paid there;
-// the Intel machine reports 480 MiB of L3, and streaming the output of 25 MiB (batch 8) made
-// it slower there: 981 -> 1135 us, 512x512x16 1.30 -> 1.37 ms.
-// A cache's size as the system reports it (sysconf name), or `fallback` where it does not say.
-std::int64_t reported_cache_bytes(int name, std::int64_t fallback) {
-  const long size = sysconf(name);
-  return size > 0 ? static_cast<std::int64_t>(size) : fallback;
-}
-
+// Input and output together beyond half the last-level cache (the L3 size sysfs gives; 32 MiB
+// where nothing says): the output would not stay in the cache for the next layer anyway, so the
+// kernels store it around the caches. Half of 32 MiB is where that paid on Zen 4 and on the AMD
+// VM (NHWC batch 8 56x56x128: 753 -> 506 us, 512x512x16: 1782 -> 1005 us). On the Intel
+// machine sysconf said 480 MiB, and streaming the output of 25 MiB (batch 8) made it slower
+// there: 981 -> 1135 us, 512x512x16 1.30 -> 1.37 ms.
 std::atomic<std::int64_t> streaming_threshold_for_testing{0};
 
 bool beyond_caches(std::int64_t bytes) {
-  static const std::int64_t l3_bytes = reported_cache_bytes(_SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20);
+  static const std::int64_t l3_bytes = reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20);
   const std::int64_t forced = streaming_threshold_for_testing.load(std::memory_order_relaxed);
   return forced > 0 ? bytes > forced : 2 * bytes > l3_bytes;
 }
@@ -193,7 +189,7 @@ bool beyond_caches(std::int64_t bytes) {
 // 125 -> 116 us, 112x112x64 s2 147 -> 140 us). Where input and output fit in L2, the prefetches
 // only take load slots (5x5 56x56x96, 2.4 MB: 128 -> 134 us).
 bool beyond_l2(std::int64_t bytes) {
-  static const std::int64_t l2_bytes = reported_cache_bytes(_SC_LEVEL2_CACHE_SIZE, std::int64_t{1} << 20);
+  static const std::int64_t l2_bytes = reported_cache_bytes(2, _SC_LEVEL2_CACHE_SIZE, std::int64_t{1} << 20);
   return 2 * bytes > 3 * l2_bytes;
 }
 
@@ -640,7 +636,12 @@ void run_nchw_direct(const Kernels& k, const Tensor& input, const Tensor& filter
   job.input = input.raw_data();
   job.filter = filter.data<T>();
   job.output = output.raw_data();
-  job.large = beyond_caches((input.element_count() + output.element_count()) * static_cast<std::int64_t>(sizeof(T)));
+  const std::int64_t bytes = (input.element_count() + output.element_count()) * static_cast<std::int64_t>(sizeof(T));
+  // Streamed only where every output row starts on a cache line: rows that do not (56 floats)
+  // leave half their vectors to the plain stores, and lines written partly around the caches
+  // and partly through them cost more than either (batch 8 56x56x128: 2020 -> 3740 us).
+  job.large = beyond_caches(bytes) && g.out_cols * static_cast<std::int64_t>(sizeof(T)) % 64 == 0;
+  job.prefetch_rows = beyond_l2(bytes);
   const std::int64_t plane_cost = g.out_rows * g.out_cols * g.filter_rows * g.filter_cols;
   run_parallel(context, g.batch * g.out_depth(), min_chunk_for(plane_cost),
                [&](std::int64_t begin, std::int64_t end) { k.nchw_direct(job, begin, end); });

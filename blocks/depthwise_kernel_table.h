@@ -101,6 +101,7 @@ struct NchwJob {
   const void* filter;   // [KH, KW, C*M] in the compute type
   void* output;         // [N, C*M, OH, OW]
   bool large = false;   // input and output exceed the caches: the direct path stores around them
+  bool prefetch_rows = false;  // input and output well beyond L2: the rolling tiles prefetch rows
 };
 
 struct Kernels {

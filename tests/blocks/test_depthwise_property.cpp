@@ -408,16 +408,19 @@ TEST_CASE("NCHW small planes walked flat match the reference, every dtype and pa
 
 // Input and output beyond the streaming threshold (set to 16 MiB here, whatever this machine's
 // cache) take the large-image path: the next input row is prefetched and whole aligned tiles
-// are written with streaming stores (NHWC), or whole aligned vectors of the output rows (NCHW
-// read in place; rows of 370 columns put some vectors off alignment).
+// are written with streaming stores (NHWC; rows of 370 columns put some pixels off alignment),
+// or the output rows when each starts on a cache line (NCHW read in place, 368 columns; 370
+// are not streamed). Below the threshold but beyond L2, the NCHW tiles prefetch what they read
+// and write: the next pair of small planes (40x40), or further along wide rows (200 columns).
 TEST_CASE("kernel matches the reference on images beyond the caches, every path", "[depthwise][property]") {
   RestoreDefaultIsa restore;
   StreamingBeyond16MiB streaming;
   struct Large {
     std::int64_t batch, size, channels, stride;
   };
-  // Each just past 16 MiB of input and output together.
-  const Large cases[] = {{1, 370, 16, 1}, {2, 170, 64, 2}, {1, 215, 48, 1}};
+  // The first four each just past 16 MiB of input and output together, the last two below.
+  const Large cases[] = {{1, 370, 16, 1}, {1, 368, 16, 1}, {2, 170, 64, 2}, {1, 215, 48, 1}, {4, 40, 64, 1},
+                         {1, 200, 24, 1}};
   std::mt19937 rng(13);
   for (DepthwiseIsa isa : supported_depthwise_isas()) {
     INFO("kernel path " << depthwise_isa_name(isa));
