@@ -1,9 +1,9 @@
 #include "blocks/cache_size.h"
 
+#include <unistd.h>
 #include <charconv>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace blockflow {
 
@@ -23,12 +23,15 @@ std::int64_t parse_cache_size(std::string_view text) {
 // nothing there was ever streamed.
 std::int64_t reported_cache_bytes(int level, int sysconf_name, std::int64_t fallback) {
   for (int index = 0; index < 16; ++index) {
-    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
+    const std::string dir =
+        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
     std::ifstream level_file(dir + "level"), type_file(dir + "type"), size_file(dir + "size");
     int found_level = 0;
     std::string type, size;
     if (!(level_file >> found_level)) break;
-    if (found_level != level || !(type_file >> type) || type == "Instruction" || !(size_file >> size)) continue;
+    if (found_level != level || !(type_file >> type) || type == "Instruction" ||
+        !(size_file >> size))
+      continue;
     if (const std::int64_t bytes = parse_cache_size(size); bytes > 0) return bytes;
   }
   const long size = sysconf(sysconf_name);

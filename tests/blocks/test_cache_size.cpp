@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include "blocks/cache_size.h"
 
@@ -25,5 +25,6 @@ TEST_CASE("a cache level nothing describes falls back") {
   // No machine has a level 9 cache, and sysconf has no name -1.
   CHECK(reported_cache_bytes(9, -1, 12345) == 12345);
   // The last-level cache this machine reports, from whichever source, is at least an L1's size.
-  CHECK(reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20) >= (std::int64_t{16} << 10));
+  CHECK(reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20) >=
+        (std::int64_t{16} << 10));
 }
