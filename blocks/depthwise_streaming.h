@@ -1,7 +1,7 @@
 #pragma once
 // When the depthwise kernel writes its output around the caches (streaming stores): input and
-// output together beyond half the last-level cache the system reports. Tests move the threshold
-// so that the streaming paths run on every machine, whatever its cache.
+// output together beyond a quarter of the last-level cache the system reports. Tests move the
+// threshold so that the streaming paths run on every machine, whatever its cache.
 #include <cstdint>
 
 namespace blockflow {
