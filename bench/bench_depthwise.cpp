@@ -318,6 +318,19 @@ double median(std::vector<double> v) {
 // 1-thread ones (7x7x1024: 48.6 us against 19.3) while the same code alone scaled 1.8x.
 int g_pause_ms = 40;
 
+// Untimed samples before each timed one, for at least this long. Layers beyond L2 stay slow
+// for longer after the pause than one sample: on the Intel machine 512x512x16 (32 MB in and
+// out, a 2 ms call, so one call per sample) took 3.7 ms a call after one untimed call, 1.6-2.1
+// after three and 1.4-1.5 after eight, its data read back from memory at about 14 GB/s instead
+// of from L3 at 28 (blockflow's kernel alone, min and median of 15 samples, pinned).
+constexpr double kWarmupSeconds = 20e-3;
+
+void warm_up(const Contender& contender, int repeats) {
+  double spent = 0;
+  do spent += contender.time(repeats) * repeats;
+  while (spent < kWarmupSeconds);
+}
+
 // Median seconds per call of each contender, timed in interleaved rounds after a warm-up.
 std::vector<double> time_interleaved(const std::vector<Contender>& contenders, int rounds, double sample_seconds = 3e-3) {
   std::vector<int> repeats;
@@ -332,9 +345,9 @@ std::vector<double> time_interleaved(const std::vector<Contender>& contenders, i
       std::this_thread::sleep_for(std::chrono::milliseconds(g_pause_ms));
       // After the pause this virtual machine's cores come back slowly: the first millisecond
       // of calls ran at a third to a half of their speed (56x56x128: 320, 250, 140, 120, then
-      // 100 us), which inflated every contender's 3 ms sample by 20-40%. An untimed sample
+      // 100 us), which inflated every contender's 3 ms sample by 20-40%. Untimed samples
       // first, so the timed one sees each library at its steady speed.
-      contenders[i].time(repeats[i]);
+      warm_up(contenders[i], repeats[i]);
       const double t = contenders[i].time(repeats[i]);
       if (round >= warmup) samples[i].push_back(t);
     }
