@@ -13,4 +13,9 @@ std::int64_t parse_cache_size(std::string_view text);
 // else as sysconf(`sysconf_name`) reports it, else `fallback`.
 std::int64_t reported_cache_bytes(int level, int sysconf_name, std::int64_t fallback);
 
+// Input plus output bytes beyond which the depthwise kernel stores its output around the caches,
+// for a last-level cache of `l3_bytes`: a quarter of it, and never more than 56 MiB, since a
+// virtual machine may report the whole host's L3 (480 MiB for two cores on the Intel machine).
+std::int64_t streaming_threshold_bytes(std::int64_t l3_bytes);
+
 }  // namespace blockflow

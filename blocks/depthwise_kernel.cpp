@@ -170,21 +170,20 @@ void run_parallel(const KernelContext* context, std::int64_t total, std::int64_t
 }
 
 // Input and output together beyond a quarter of the last-level cache (the L3 size sysfs gives;
-// 32 MiB where nothing says): the output would not stay in the cache for the next layer for
-// long (the L3 is shared), and its lines cost a read from L3 or memory before they are written,
-// so the kernels store it around the caches. On the AMD VM (32 MiB): NHWC batch 8 56x56x128
-// 753 -> 506 us, 512x512x16 1782 -> 1005 us, batch 4 (12.8 MB) 252 -> 224 us, float16 batch 8
-// (12.8 MB) 673 -> 458 us. Below, the output is left in the cache for whoever reads it next,
-// though a layer run over and over alone would still gain (batch 2, 6.4 MB: 128 -> 104 us).
-// On the Intel machine sysconf said 480 MiB, and streaming the output of 25 MiB (batch 8) made
-// it slower there (981 -> 1135 us, 512x512x16 1.30 -> 1.37 ms); what sysfs says there and how
-// this rule does there is not measured.
+// 32 MiB where nothing says), and never beyond 56 MiB (streaming_threshold_bytes): the output
+// would not stay in the cache for the next layer for long (the L3 is shared), and its lines
+// cost a read from L3 or memory before they are written, so the kernels store it around the
+// caches. On the AMD VM (32 MiB): NHWC batch 8 56x56x128 753 -> 506 us, 512x512x16 1782 ->
+// 1005 us, batch 4 (12.8 MB) 252 -> 224 us, float16 batch 8 (12.8 MB) 673 -> 458 us. Below, the
+// output is left in the cache for whoever reads it next, though a layer run over and over alone
+// would still gain (batch 2, 6.4 MB: 128 -> 104 us).
 std::atomic<std::int64_t> streaming_threshold_for_testing{0};
 
 bool beyond_caches(std::int64_t bytes) {
-  static const std::int64_t l3_bytes = reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20);
+  static const std::int64_t threshold =
+      streaming_threshold_bytes(reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20));
   const std::int64_t forced = streaming_threshold_for_testing.load(std::memory_order_relaxed);
-  return forced > 0 ? bytes > forced : 4 * bytes > l3_bytes;
+  return bytes > (forced > 0 ? forced : threshold);
 }
 
 // Input and output together well beyond one core's L2 (1.5 times its size; 1 MiB where the

@@ -28,3 +28,11 @@ TEST_CASE("a cache level nothing describes falls back") {
   CHECK(reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20) >=
         (std::int64_t{16} << 10));
 }
+
+TEST_CASE("the output is streamed beyond a quarter of the L3, and beyond 56 MiB whatever the L3 says") {
+  constexpr std::int64_t MiB = std::int64_t{1} << 20;
+  CHECK(streaming_threshold_bytes(32 * MiB) == 8 * MiB);    // the AMD machine
+  CHECK(streaming_threshold_bytes(224 * MiB) == 56 * MiB);  // where the two rules meet
+  CHECK(streaming_threshold_bytes(480 * MiB) == 56 * MiB);  // the Intel VM reports its host's L3
+  CHECK(streaming_threshold_bytes(1 * MiB) == MiB / 4);
+}
