@@ -180,8 +180,9 @@ void run_parallel(const KernelContext* context, std::int64_t total, std::int64_t
 std::atomic<std::int64_t> streaming_threshold_for_testing{0};
 
 bool beyond_caches(std::int64_t bytes) {
-  static const std::int64_t threshold =
-      streaming_threshold_bytes(reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20));
+  static const std::int64_t l3_bytes =
+      reported_cache_bytes(3, _SC_LEVEL3_CACHE_SIZE, std::int64_t{32} << 20);
+  static const std::int64_t threshold = streaming_threshold_bytes(l3_bytes);
   const std::int64_t forced = streaming_threshold_for_testing.load(std::memory_order_relaxed);
   return bytes > (forced > 0 ? forced : threshold);
 }

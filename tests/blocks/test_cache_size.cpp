@@ -29,7 +29,7 @@ TEST_CASE("a cache level nothing describes falls back") {
         (std::int64_t{16} << 10));
 }
 
-TEST_CASE("the output is streamed beyond a quarter of the L3, and beyond 56 MiB whatever the L3 says") {
+TEST_CASE("the output is streamed beyond a quarter of the L3, and beyond 56 MiB always") {
   constexpr std::int64_t MiB = std::int64_t{1} << 20;
   CHECK(streaming_threshold_bytes(32 * MiB) == 8 * MiB);    // the AMD machine
   CHECK(streaming_threshold_bytes(224 * MiB) == 56 * MiB);  // where the two rules meet
