@@ -359,6 +359,33 @@ TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference,
   });
 }
 
+// NCHW float 3 x 3 layers at stride 2 whose output rows are at most 16 columns are gathered on
+// the AVX-512 path: one permute per tap picks input column 2 * ow + kw out of one or two loaded
+// vectors, two output rows to a vector where they are at most 8 columns. Every output width from
+// 1 to 17 (17: beyond the gathered rows), heights up to and past the 32 rows the gathered rows
+// take, the left padding 0 to 3 (3 reaches past the loads at some widths), rows padded away
+// above and below, multipliers, odd plane counts, one and two threads; every path.
+TEST_CASE("NCHW stride-2 rows of up to 16 columns gathered by permutes match the reference, every path",
+          "[depthwise][property]") {
+  Executor pool(2);
+  on_every_path(20261207, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    RandomCase r;
+    r.nchw = true;
+    r.n = pick(rng, 1, 2); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
+    r.kh = r.kw = 3;
+    r.sh = r.sw = 2; r.dh = r.dw = 1;
+    r.w = pick(rng, 1, 35);
+    r.h = trial % 6 == 5 ? pick(rng, 60, 70) : pick(rng, 1, 40);
+    const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
+    r.padding = paddings[trial % 3];
+    if (r.padding == "EXPLICIT") {
+      r.pl = pick(rng, 0, 3); r.pr = pick(rng, 0, 3);
+      r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
+    }
+    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
+  });
+}
+
 // 3 x 3 and 5 x 5 filters whose row stride and dilation equal the column ones go through rolling
 // tiles on the AVX-512 path: each input row of a tile of output rows loaded once and added to
 // every row that reads it, rows above and below the image loaded with no lanes. Heights that
