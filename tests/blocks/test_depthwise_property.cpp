@@ -361,10 +361,11 @@ TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference,
 
 // NCHW float 3 x 3 layers at stride 2 whose output rows are at most 16 columns are gathered on
 // the AVX-512 path: one permute per tap picks input column 2 * ow + kw out of one or two loaded
-// vectors, two output rows to a vector where they are at most 8 columns. Every output width from
-// 1 to 17 (17: beyond the gathered rows), heights up to and past the 32 rows the gathered rows
-// take, the left padding 0 to 3 (3 reaches past the loads at some widths), rows padded away
-// above and below, multipliers, odd plane counts, one and two threads; every path.
+// vectors, two output rows to a vector where they are at most 8 columns. Input widths 1 to 35
+// (output rows of 1 to 18 columns; beyond 16 the other paths), heights up to and past the 32
+// output rows the gathered rows take, the left padding 0 to 3 (3 reaches past the loads at some
+// widths), rows padded away above and below, multipliers, odd plane counts, one and two
+// threads; every path.
 TEST_CASE("NCHW stride-2 rows of up to 16 columns gathered by permutes match the reference, every path",
           "[depthwise][property]") {
   Executor pool(2);
