@@ -192,21 +192,20 @@ bool beyond_caches(std::int64_t bytes) {
 // which comes from L3 (Intel machine, 2 MiB of L2: 112x112x32 115 -> 108 us, 56x56x128
 // 125 -> 116 us, 112x112x64 s2 147 -> 140 us). Where input and output fit in L2, the prefetches
 // only take load slots (5x5 56x56x96, 2.4 MB: 128 -> 134 us).
-bool beyond_l2(std::int64_t bytes) {
-  static const std::int64_t l2_bytes = reported_cache_bytes(2, _SC_LEVEL2_CACHE_SIZE, std::int64_t{1} << 20);
-  return 2 * bytes > 3 * l2_bytes;
+std::int64_t l2_bytes() {
+  static const std::int64_t bytes =
+      reported_cache_bytes(2, _SC_LEVEL2_CACHE_SIZE, std::int64_t{1} << 20);
+  return bytes;
 }
+
+bool beyond_l2(std::int64_t bytes) { return 2 * bytes > 3 * l2_bytes(); }
 
 // Input and output together beyond 8 times one core's L2 (16 MiB on the Intel machine), and
 // not streamed: the output lines come from L3 or memory before they are written, so the AVX-512
 // input-reusing tiles ask for the lines of the next output row ahead (Intel machine, one thread,
 // pinned, min of 11 calls, 4 alternating runs: 512x512x16 1350 -> 1250 us, batch 8 56x56x128
 // 975 -> 955 us). Nearer the L2 the rows' lines are still in L2 or L3 when written.
-bool far_beyond_l2(std::int64_t bytes) {
-  static const std::int64_t l2_bytes =
-      reported_cache_bytes(2, _SC_LEVEL2_CACHE_SIZE, std::int64_t{1} << 20);
-  return bytes > 8 * l2_bytes;
-}
+bool far_beyond_l2(std::int64_t bytes) { return bytes > 8 * l2_bytes(); }
 
 // Enough work per chunk (~100k multiply-adds) that splitting pays for itself.
 std::int64_t min_chunk_for(std::int64_t cost_per_item) {
