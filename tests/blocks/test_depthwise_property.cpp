@@ -434,6 +434,35 @@ TEST_CASE("NCHW small planes walked flat match the reference, every dtype and pa
   });
 }
 
+// NCHW float 3 x 3 planes at unit strides with as many output as input columns are walked flat on
+// the AVX-512 path with each tap's inputs read by its multiply-add under a mask, where the rows
+// are narrower than three quarters of a vector (widths 1 to 11) or two or more vectors with the
+// last one part empty (widths 17 to 31, not 16 or 32): taps that point before the plane or past
+// its end, rows padded away, dilations, planes of up to the 64 vectors the masks are planned
+// for and just past them (33 x 31), multipliers, odd plane counts; every path.
+TEST_CASE("NCHW 3x3 float planes walked flat with taps read from memory match the reference, every path",
+          "[depthwise][property]") {
+  Executor pool(2);
+  on_every_path(20261208, 48, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    RandomCase r;
+    r.nchw = true;
+    r.n = pick(rng, 1, 2); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
+    r.kh = r.kw = 3;
+    r.sh = r.sw = 1; r.dh = pick(rng, 1, 2); r.dw = pick(rng, 1, 2);
+    const bool narrow = trial % 4 == 0;
+    r.w = narrow ? pick(rng, 1, 11) : pick(rng, 17, 31);
+    r.h = trial % 8 == 7 ? 1024 / r.w + pick(rng, 0, 1) : pick(rng, 1, narrow ? 14 : 30);
+    if (trial % 2) {
+      r.padding = "SAME";
+    } else {
+      r.padding = "EXPLICIT";
+      r.pl = pick(rng, 0, 2 * r.dw); r.pr = 2 * r.dw - r.pl;
+      r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
+    }
+    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
+  });
+}
+
 // Input and output beyond the streaming threshold (set to 16 MiB here, whatever this machine's
 // cache) take the large-image path: the next input row is prefetched and whole aligned tiles
 // are written with streaming stores (NHWC; rows of 370 columns put some pixels off alignment),
