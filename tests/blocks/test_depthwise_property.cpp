@@ -387,6 +387,34 @@ TEST_CASE("NCHW stride-2 rows of up to 16 columns gathered by permutes match the
   });
 }
 
+// NCHW float 3 x 3 layers at stride 2 whose output planes are at most 8 x 8 and whose rows read
+// only the first 16 columns go two planes to a vector on the AVX-512 path (plane A in lanes 0..7,
+// B in 8..15), each input row permuted once for each filter column. Input widths 1 to 17 (17
+// reads column 16 under VALID, beyond the loads: the gathered rows take it), heights 1 to 19
+// (output rows 1 to 8 and just past them), the left padding 0 to 3 and rows padded away above
+// and below, multipliers, odd plane counts (the last plane paired with itself), one and two
+// threads; every path.
+TEST_CASE("NCHW stride-2 planes of up to 8 x 8 outputs paired in vectors match the reference, every path",
+          "[depthwise][property]") {
+  Executor pool(2);
+  on_every_path(20261209, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    RandomCase r;
+    r.nchw = true;
+    r.n = pick(rng, 1, 2); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
+    r.kh = r.kw = 3;
+    r.sh = r.sw = 2; r.dh = r.dw = 1;
+    r.w = pick(rng, 1, 17);
+    r.h = pick(rng, 1, 19);
+    const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
+    r.padding = paddings[trial / 2 % 3];  // apart from the thread counts, which go by trial % 3
+    if (r.padding == "EXPLICIT") {
+      r.pl = pick(rng, 0, 3); r.pr = pick(rng, 0, 3);
+      r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
+    }
+    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
+  });
+}
+
 // 3 x 3 and 5 x 5 filters whose row stride and dilation equal the column ones go through rolling
 // tiles on the AVX-512 path: each input row of a tile of output rows loaded once and added to
 // every row that reads it, rows above and below the image loaded with no lanes. Heights that
