@@ -359,6 +359,25 @@ TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference,
   });
 }
 
+// An NCHW float 3 x 3 case at stride 2 and unit dilation, w x h: SAME, VALID or EXPLICIT padding
+// by trial / 2 (the thread counts go by trial % 3), EXPLICIT with 0 to 3 columns on each side and
+// 0 to 4 rows above and below; multipliers 1 to 3, up to 5 channels, batches of 1 or 2.
+RandomCase stride_two_case(std::mt19937& rng, int trial, std::int64_t w, std::int64_t h) {
+  RandomCase r;
+  r.nchw = true;
+  r.n = pick(rng, 1, 2); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
+  r.kh = r.kw = 3;
+  r.sh = r.sw = 2; r.dh = r.dw = 1;
+  r.w = w; r.h = h;
+  const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
+  r.padding = paddings[trial / 2 % 3];
+  if (r.padding == "EXPLICIT") {
+    r.pl = pick(rng, 0, 3); r.pr = pick(rng, 0, 3);
+    r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
+  }
+  return r;
+}
+
 // NCHW float 3 x 3 layers at stride 2 whose output rows are at most 16 columns are gathered on
 // the AVX-512 path: one permute per tap picks input column 2 * ow + kw out of one or two loaded
 // vectors, two output rows to a vector where they are at most 8 columns. Input widths 1 to 35
@@ -370,19 +389,8 @@ TEST_CASE("NCHW stride-2 rows of up to 16 columns gathered by permutes match the
           "[depthwise][property]") {
   Executor pool(2);
   on_every_path(20261207, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
-    RandomCase r;
-    r.nchw = true;
-    r.n = pick(rng, 1, 2); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
-    r.kh = r.kw = 3;
-    r.sh = r.sw = 2; r.dh = r.dw = 1;
-    r.w = pick(rng, 1, 35);
-    r.h = trial % 5 == 4 ? pick(rng, 60, 70) : pick(rng, 1, 40);
-    const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
-    r.padding = paddings[trial / 2 % 3];  // apart from the thread counts, which go by trial % 3
-    if (r.padding == "EXPLICIT") {
-      r.pl = pick(rng, 0, 3); r.pr = pick(rng, 0, 3);
-      r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
-    }
+    const std::int64_t w = pick(rng, 1, 35), h = trial % 5 == 4 ? pick(rng, 60, 70) : pick(rng, 1, 40);
+    const RandomCase r = stride_two_case(rng, trial, w, h);
     check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
   });
 }
@@ -398,19 +406,8 @@ TEST_CASE("NCHW stride-2 planes of up to 8 x 8 outputs paired in vectors match t
           "[depthwise][property]") {
   Executor pool(2);
   on_every_path(20261209, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
-    RandomCase r;
-    r.nchw = true;
-    r.n = pick(rng, 1, 2); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
-    r.kh = r.kw = 3;
-    r.sh = r.sw = 2; r.dh = r.dw = 1;
-    r.w = pick(rng, 1, 17);
-    r.h = pick(rng, 1, 19);
-    const char* paddings[] = {"SAME", "VALID", "EXPLICIT"};
-    r.padding = paddings[trial / 2 % 3];  // apart from the thread counts, which go by trial % 3
-    if (r.padding == "EXPLICIT") {
-      r.pl = pick(rng, 0, 3); r.pr = pick(rng, 0, 3);
-      r.pt = pick(rng, 0, 4); r.pb = pick(rng, 0, 4);
-    }
+    const std::int64_t w = pick(rng, 1, 17), h = pick(rng, 1, 19);
+    const RandomCase r = stride_two_case(rng, trial, w, h);
     check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
   });
 }
