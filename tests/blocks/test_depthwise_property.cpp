@@ -380,7 +380,8 @@ RandomCase stride_two_case(std::mt19937& rng, int trial, std::int64_t w, std::in
 
 // NCHW float 3 x 3 layers at stride 2 whose output rows are at most 16 columns are gathered on
 // the AVX-512 path: one permute per tap picks input column 2 * ow + kw out of one or two loaded
-// vectors, two output rows to a vector where they are at most 8 columns. Input widths 1 to 35
+// vectors; output planes of up to 8x8 go two planes to a vector, taller planes of rows of at most
+// 8 columns two output rows to a vector, rows of 9 to 16 columns one. Input widths 1 to 35
 // (output rows of 1 to 18 columns; beyond 16 the other paths), heights up to and past the 32
 // output rows the gathered rows take, the left padding 0 to 3 (3 reaches past the loads at some
 // widths), rows padded away above and below, multipliers, odd plane counts, one and two
