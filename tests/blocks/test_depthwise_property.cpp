@@ -5,6 +5,7 @@
 
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "blocks/builtin_blocks.h"
 #include "blocks/depthwise_isa.h"
@@ -362,7 +363,8 @@ TEST_CASE("NCHW rows of 3-wide filters shifted in registers match the reference,
 // An NCHW float 3 x 3 case at the given stride and unit dilation, w x h: SAME, VALID or EXPLICIT
 // padding by trial / 2 (the thread counts go by trial % 3), EXPLICIT with 0 to 3 columns on each
 // side and 0 to 4 rows above and below; multipliers 1 to 3, up to 5 channels, batches of 1 or 2.
-RandomCase three_by_three_case(std::mt19937& rng, int trial, std::int64_t w, std::int64_t h, std::int64_t stride) {
+RandomCase three_by_three_case(std::mt19937& rng, int trial, std::int64_t w, std::int64_t h,
+                               std::int64_t stride) {
   RandomCase r;
   r.nchw = true;
   r.n = pick(rng, 1, 2); r.c = pick(rng, 1, 5); r.m = pick(rng, 1, 3);
@@ -378,6 +380,19 @@ RandomCase three_by_three_case(std::mt19937& rng, int trial, std::int64_t w, std
   return r;
 }
 
+// 60 trials of three_by_three_case at `stride` on every path, each plane's size drawn by
+// size(rng, trial) as {w, h}; one thread or two by trial % 3.
+template <typename Size>
+void check_three_by_three_cases(std::uint32_t seed, std::int64_t stride, Size size) {
+  Executor pool(2);
+  on_every_path(seed, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
+    const auto [w, h] = size(rng, trial);
+    const RandomCase r = three_by_three_case(rng, trial, w, h, stride);
+    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr,
+                           trial % 3 ? nullptr : &pool);
+  });
+}
+
 // NCHW float 3 x 3 layers at stride 2 whose output rows are at most 16 columns are gathered on
 // the AVX-512 path: one permute per tap picks input column 2 * ow + kw out of one or two loaded
 // vectors; output planes of up to 8x8 go two planes to a vector, taller planes of rows of at most
@@ -388,11 +403,8 @@ RandomCase three_by_three_case(std::mt19937& rng, int trial, std::int64_t w, std
 // threads; every path.
 TEST_CASE("NCHW stride-2 rows of up to 16 columns gathered by permutes match the reference, every path",
           "[depthwise][property]") {
-  Executor pool(2);
-  on_every_path(20261207, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
-    const std::int64_t w = pick(rng, 1, 35), h = trial % 5 == 4 ? pick(rng, 60, 70) : pick(rng, 1, 40);
-    const RandomCase r = three_by_three_case(rng, trial, w, h, 2);
-    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
+  check_three_by_three_cases(20261207, 2, [](std::mt19937& rng, int trial) {
+    return std::pair{pick(rng, 1, 35), trial % 5 == 4 ? pick(rng, 60, 70) : pick(rng, 1, 40)};
   });
 }
 
@@ -405,11 +417,8 @@ TEST_CASE("NCHW stride-2 rows of up to 16 columns gathered by permutes match the
 // threads; every path.
 TEST_CASE("NCHW stride-2 planes of up to 8 x 8 outputs paired in vectors match the reference, every path",
           "[depthwise][property]") {
-  Executor pool(2);
-  on_every_path(20261209, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
-    const std::int64_t w = pick(rng, 1, 17), h = pick(rng, 1, 19);
-    const RandomCase r = three_by_three_case(rng, trial, w, h, 2);
-    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
+  check_three_by_three_cases(20261209, 2, [](std::mt19937& rng, int) {
+    return std::pair{pick(rng, 1, 17), pick(rng, 1, 19)};
   });
 }
 
@@ -421,11 +430,8 @@ TEST_CASE("NCHW stride-2 planes of up to 8 x 8 outputs paired in vectors match t
 // and below, multipliers, odd plane counts, one and two threads; every path.
 TEST_CASE("NCHW unit-stride planes of up to 8 x 8 outputs paired in vectors match the reference, every path",
           "[depthwise][property]") {
-  Executor pool(2);
-  on_every_path(20261210, 60, [&](DepthwiseIsa isa, std::mt19937& rng, int trial) {
-    const std::int64_t w = pick(rng, 1, 12), h = pick(rng, 1, 11);
-    const RandomCase r = three_by_three_case(rng, trial, w, h, 1);
-    check_float_and_double(isa, trial, r, rng, trial % 3 ? &pool : nullptr, trial % 3 ? nullptr : &pool);
+  check_three_by_three_cases(20261210, 1, [](std::mt19937& rng, int) {
+    return std::pair{pick(rng, 1, 12), pick(rng, 1, 11)};
   });
 }
 
